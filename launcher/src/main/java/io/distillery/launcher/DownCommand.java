@@ -1,0 +1,20 @@
+package io.distillery.launcher;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(name = "down", description = "Stop everything `up` started, by PID. Data stays in the data directory.")
+final class DownCommand implements Callable<Integer> {
+
+    @Mixin
+    PlatformOptions options;
+
+    @Override
+    public Integer call() {
+        List<String> stopped = options.platform().down();
+        System.out.println(stopped.isEmpty() ? "Nothing was running." : "Stopped " + String.join(" and ", stopped) + ".");
+        return 0;
+    }
+}

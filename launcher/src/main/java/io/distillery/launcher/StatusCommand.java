@@ -1,0 +1,27 @@
+package io.distillery.launcher;
+
+import io.distillery.platform.LocalPlatform;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(name = "status", description = "Say what of the local platform runs. Exit code 0 if all runs, 3 if not.")
+final class StatusCommand implements Callable<Integer> {
+
+    @Mixin
+    PlatformOptions options;
+
+    @Override
+    public Integer call() {
+        LocalPlatform platform = options.platform();
+        LocalPlatform.Status status = platform.status();
+        line("kafka-broker", status.brokerPid(), platform.settings().bootstrapServers());
+        line("schema-registry", status.registryPid(), platform.settings().registryUrl());
+        return status.allRunning() ? 0 : 3;
+    }
+
+    private static void line(String role, Optional<Long> pid, String address) {
+        System.out.printf("%-16s %s%n", role, pid.map(p -> "running, pid " + p + ", " + address).orElse("stopped"));
+    }
+}

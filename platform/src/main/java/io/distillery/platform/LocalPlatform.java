@@ -1,0 +1,166 @@
+package io.distillery.platform;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * The embedded default platform: a real Kafka broker and a real schema registry, each in its
+ * own JVM, started and stopped by PID. Used by {@code ./distillery up|status|down} and by the
+ * integration-test harness.
+ */
+public final class LocalPlatform {
+
+    private static final Duration STOP_GRACE = Duration.ofSeconds(30);
+
+    private final PlatformSettings settings;
+    private final KafkaBroker broker;
+    private final SchemaRegistry registry;
+    private final ManagedProcess brokerProcess;
+    private final ManagedProcess registryProcess;
+
+    public LocalPlatform(PlatformSettings settings) {
+        this.settings = settings;
+        this.broker = new KafkaBroker(settings);
+        this.registry = new SchemaRegistry(settings);
+        this.brokerProcess = broker.process();
+        this.registryProcess = registry.process();
+    }
+
+    public PlatformSettings settings() {
+        return settings;
+    }
+
+    /** What runs now, by PID. */
+    public record Status(Optional<Long> brokerPid, Optional<Long> registryPid) {
+        public boolean allRunning() {
+            return brokerPid.isPresent() && registryPid.isPresent();
+        }
+
+        public boolean noneRunning() {
+            return brokerPid.isEmpty() && registryPid.isEmpty();
+        }
+    }
+
+    public Status status() {
+        return new Status(brokerProcess.running().map(ProcessHandle::pid), registryProcess.running().map(ProcessHandle::pid));
+    }
+
+    /** The outcome of {@link #up}: which processes this call started (none if all were running). */
+    public record UpResult(List<String> started, Status status) {
+    }
+
+    /**
+     * Starts whatever of broker and registry is not running, waits until both answer, and
+     * returns. Starting nothing when both run is not an error.
+     */
+    public UpResult up(Duration timeout) {
+        brokerProcess.clearStalePidFile();
+        registryProcess.clearStalePidFile();
+        Status before = status();
+        if (before.allRunning()) {
+            return new UpResult(List.of(), before);
+        }
+        RuntimeArtifacts artifacts = RuntimeArtifacts.load();
+        List<String> started = new ArrayList<>();
+        if (before.brokerPid().isEmpty()) {
+            requireFreePort(settings.kafkaPort(), "DISTILLERY_KAFKA_PORT");
+            requireFreePort(settings.controllerPort(), "DISTILLERY_CONTROLLER_PORT");
+        }
+        if (before.registryPid().isEmpty()) {
+            requireFreePort(settings.registryPort(), "DISTILLERY_REGISTRY_PORT");
+            requireFreePort(settings.registryManagementPort(), "DISTILLERY_REGISTRY_MANAGEMENT_PORT");
+        }
+        // Both start at once: the registry keeps its schemas in its own file, not in Kafka.
+        if (before.brokerPid().isEmpty()) {
+            broker.start(artifacts);
+            started.add(brokerProcess.role());
+        }
+        if (before.registryPid().isEmpty()) {
+            registry.start(artifacts);
+            started.add(registryProcess.role());
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        awaitReady(brokerProcess, broker::ready, deadline);
+        awaitReady(registryProcess, registry::ready, deadline);
+        registry.enforceBackwardCompatibility();
+        return new UpResult(started, status());
+    }
+
+    /** Creates the topics that do not exist yet; existing ones are left as they are. */
+    public void createTopics(Collection<NewTopic> topics) {
+        try (Admin admin = admin()) {
+            for (var entry : admin.createTopics(topics).values().entrySet()) {
+                try {
+                    entry.getValue().get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("cannot create topic " + entry.getKey() + ": " + e.getCause().getMessage(), e);
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("the broker did not create the topics within 30 s", e);
+        }
+    }
+
+    public Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()));
+    }
+
+    /** Stops the registry, then the broker (controlled shutdown); returns the roles it stopped. */
+    public List<String> down() {
+        List<String> stopped = new ArrayList<>();
+        for (ManagedProcess process : List.of(registryProcess, brokerProcess)) {
+            if (process.stop(STOP_GRACE)) {
+                stopped.add(process.role());
+            }
+        }
+        return stopped;
+    }
+
+    private void awaitReady(ManagedProcess process, BooleanSupplier ready, long deadlineNanos) {
+        while (!ready.getAsBoolean()) {
+            if (process.running().isEmpty()) {
+                throw new IllegalStateException(process.role() + " exited during start-up; last lines of "
+                        + process.logFile() + ":\n" + process.logTail(30));
+            }
+            if (System.nanoTime() > deadlineNanos) {
+                throw new IllegalStateException(process.role() + " not ready in time; see " + process.logFile()
+                        + ":\n" + process.logTail(30));
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for " + process.role(), e);
+            }
+        }
+    }
+
+    private void requireFreePort(int port, String variable) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(settings.host(), port));
+        } catch (IOException e) {
+            throw new IllegalStateException("port " + port + " on " + settings.host() + " is taken by another process; "
+                    + "choose another with " + variable + " (or --" + variable.toLowerCase().replace("distillery_", "").replace('_', '-') + ")");
+        }
+    }
+}

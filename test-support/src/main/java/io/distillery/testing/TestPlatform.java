@@ -1,0 +1,143 @@
+package io.distillery.testing;
+
+import io.distillery.platform.LocalPlatform;
+import io.distillery.platform.PlatformSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+
+/**
+ * A real broker and registry for integration tests, on free loopback ports, with data in a
+ * fresh directory under {@code target/distillery-it}. Platforms orphaned by an earlier run that
+ * was killed are stopped first, so tests never leave brokers running for long.
+ */
+public final class TestPlatform implements AutoCloseable {
+
+    private static final Path BASE = Path.of(System.getProperty("distillery.it.dir", "target/distillery-it")).toAbsolutePath();
+    private static final AtomicInteger NAMES = new AtomicInteger();
+
+    private final LocalPlatform platform;
+    private final Thread shutdownHook;
+
+    private TestPlatform(LocalPlatform platform) {
+        this.platform = platform;
+        // Also stop on JVM exit (e.g. surefire timing out a fork): close() may never be called then.
+        this.shutdownHook = new Thread(platform::down, "distillery-test-platform-stop");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    static TestPlatform start() {
+        stopOrphans();
+        try {
+            Files.createDirectories(BASE);
+            Path dataDir = Files.createTempDirectory(BASE, "platform-");
+            List<Integer> ports = freePorts(4);
+            Map<String, String> variables = new HashMap<>();
+            variables.put("DISTILLERY_KAFKA_PORT", ports.get(0).toString());
+            variables.put("DISTILLERY_CONTROLLER_PORT", ports.get(1).toString());
+            variables.put("DISTILLERY_REGISTRY_PORT", ports.get(2).toString());
+            variables.put("DISTILLERY_REGISTRY_MANAGEMENT_PORT", ports.get(3).toString());
+            variables.put("DISTILLERY_DATA_DIR", dataDir.toString());
+            System.getenv().forEach((k, v) -> {
+                if (k.equals("DISTILLERY_CACHE_DIR") || k.equals("DISTILLERY_REGISTRY_JAVA_HOME")) {
+                    variables.put(k, v);
+                }
+            });
+            LocalPlatform platform = new LocalPlatform(PlatformSettings.from(variables, dataDir));
+            TestPlatform testPlatform = new TestPlatform(platform);
+            platform.up(Duration.ofMinutes(3));
+            return testPlatform;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String bootstrapServers() {
+        return platform.settings().bootstrapServers();
+    }
+
+    /** Base URL of the registry (the serde's {@code apicurio.registry.url}). */
+    public String registryUrl() {
+        return platform.settings().registryUrl();
+    }
+
+    /** The registry's Confluent-compatible API, for Confluent clients and REST checks. */
+    public String confluentRegistryUrl() {
+        return registryUrl() + "/apis/ccompat/v7";
+    }
+
+    /** A name no other test uses, e.g. {@code text.raw-7-3f9a}: give every test its own topics. */
+    public String uniqueName(String base) {
+        return base + "-" + NAMES.incrementAndGet() + "-" + UUID.randomUUID().toString().substring(0, 4);
+    }
+
+    public void createTopics(Collection<NewTopic> topics) {
+        platform.createTopics(topics);
+    }
+
+    public Admin admin() {
+        return platform.admin();
+    }
+
+    /** Client properties with the bootstrap servers set; add the rest per client. */
+    public Map<String, Object> clientProperties() {
+        Map<String, Object> props = new HashMap<>();
+        props.put("bootstrap.servers", bootstrapServers());
+        return props;
+    }
+
+    @Override
+    public void close() {
+        platform.down();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook runs anyway; down() is idempotent
+        }
+    }
+
+    /** Stops platforms whose test JVM died without stopping them (their PID files are still there). */
+    private static void stopOrphans() {
+        if (!Files.isDirectory(BASE)) {
+            return;
+        }
+        try (Stream<Path> dirs = Files.list(BASE)) {
+            for (Path dir : dirs.filter(d -> Files.isDirectory(d.resolve("run"))).toList()) {
+                Map<String, String> variables = Map.of("DISTILLERY_DATA_DIR", dir.toString());
+                new LocalPlatform(PlatformSettings.from(variables, dir)).down();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static List<Integer> freePorts(int count) throws IOException {
+        // Hold all sockets open until every port is chosen, so the same port is not handed out twice.
+        List<ServerSocket> sockets = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                ServerSocket socket = new ServerSocket();
+                socket.bind(new InetSocketAddress("127.0.0.1", 0));
+                sockets.add(socket);
+            }
+            return sockets.stream().map(ServerSocket::getLocalPort).toList();
+        } finally {
+            for (ServerSocket socket : sockets) {
+                socket.close();
+            }
+        }
+    }
+}
