@@ -1,5 +1,6 @@
 package io.distillery.topics;
 
+import io.apicurio.registry.rest.client.models.ProblemDetails;
 import java.util.Objects;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -81,6 +82,11 @@ public final class RecordDecoder<V> implements AutoCloseable {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
+        }
+        if (root instanceof ProblemDetails problem) {
+            // The registry's REST error: its status and title say it all ("404 ... No content with id").
+            return "registry answered " + problem.getStatus() + ": " + problem.getTitle()
+                    + (problem.getDetail() == null ? "" : " (" + problem.getDetail() + ")");
         }
         String message = root.getMessage();
         return root.getClass().getSimpleName() + (message == null ? "" : " (" + message.lines().findFirst().orElse("") + ")");

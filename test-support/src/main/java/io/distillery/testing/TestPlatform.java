@@ -4,8 +4,6 @@ import io.distillery.platform.LocalPlatform;
 import io.distillery.platform.PlatformSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,7 +42,7 @@ public final class TestPlatform implements AutoCloseable {
         try {
             Files.createDirectories(BASE);
             Path dataDir = Files.createTempDirectory(BASE, "platform-");
-            List<Integer> ports = freePorts(4);
+            List<Integer> ports = LoopbackPorts.free(4);
             Map<String, String> variables = new HashMap<>();
             variables.put("DISTILLERY_KAFKA_PORT", ports.get(0).toString());
             variables.put("DISTILLERY_CONTROLLER_PORT", ports.get(1).toString());
@@ -121,23 +119,6 @@ public final class TestPlatform implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static List<Integer> freePorts(int count) throws IOException {
-        // Hold all sockets open until every port is chosen, so the same port is not handed out twice.
-        List<ServerSocket> sockets = new java.util.ArrayList<>();
-        try {
-            for (int i = 0; i < count; i++) {
-                ServerSocket socket = new ServerSocket();
-                socket.bind(new InetSocketAddress("127.0.0.1", 0));
-                sockets.add(socket);
-            }
-            return sockets.stream().map(ServerSocket::getLocalPort).toList();
-        } finally {
-            for (ServerSocket socket : sockets) {
-                socket.close();
-            }
         }
     }
 }
