@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 @Command(name = "down", description = "Stop everything `up` started, by PID. Data stays in the data directory.")
 final class DownCommand implements Callable<Integer> {
@@ -11,10 +13,17 @@ final class DownCommand implements Callable<Integer> {
     @Mixin
     PlatformOptions options;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
         List<String> stopped = options.platform().down();
-        System.out.println(stopped.isEmpty() ? "Nothing was running." : "Stopped " + String.join(" and ", stopped) + ".");
+        out().println(stopped.isEmpty() ? "Nothing was running." : "Stopped " + String.join(" and ", stopped) + ".");
         return 0;
+    }
+
+    private java.io.PrintWriter out() {
+        return spec.commandLine().getOut();
     }
 }

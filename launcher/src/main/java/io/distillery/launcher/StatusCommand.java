@@ -5,12 +5,17 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 @Command(name = "status", description = "Say what of the local platform runs. Exit code 0 if all runs, 3 if not.")
 final class StatusCommand implements Callable<Integer> {
 
     @Mixin
     PlatformOptions options;
+
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() {
@@ -21,7 +26,11 @@ final class StatusCommand implements Callable<Integer> {
         return status.allRunning() ? 0 : 3;
     }
 
-    private static void line(String role, Optional<Long> pid, String address) {
-        System.out.printf("%-16s %s%n", role, pid.map(p -> "running, pid " + p + ", " + address).orElse("stopped"));
+    private void line(String role, Optional<Long> pid, String address) {
+        out().printf("%-16s %s%n", role, pid.map(p -> "running, pid " + p + ", " + address).orElse("stopped"));
+    }
+
+    private java.io.PrintWriter out() {
+        return spec.commandLine().getOut();
     }
 }

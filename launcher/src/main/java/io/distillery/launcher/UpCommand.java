@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 @Command(name = "up", description = "Start a real Kafka broker and schema registry on this machine and create every topic.")
@@ -16,6 +18,9 @@ final class UpCommand implements Callable<Integer> {
 
     @Mixin
     PlatformOptions options;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--timeout", defaultValue = "PT3M", description = "How long to wait for readiness (ISO-8601, default ${DEFAULT-VALUE}).")
     Duration timeout;
@@ -27,7 +32,7 @@ final class UpCommand implements Callable<Integer> {
         long start = System.nanoTime();
         LocalPlatform.UpResult result = platform.up(timeout);
         if (result.started().isEmpty()) {
-            System.out.printf("Distillery platform is already running (broker pid %d, registry pid %d); nothing to do.%n",
+            out().printf("Distillery platform is already running (broker pid %d, registry pid %d); nothing to do.%n",
                     result.status().brokerPid().orElseThrow(), result.status().registryPid().orElseThrow());
             printConnection(settings);
             return 0;
@@ -35,17 +40,21 @@ final class UpCommand implements Callable<Integer> {
         List<Topic<?>> topics = Topics.all();
         platform.createTopics(topics.stream().map(t -> t.newTopic((short) 1)).toList());
         double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf("Started %s in %.1f s.%n", String.join(" and ", result.started()), seconds);
-        System.out.printf("  Kafka broker     pid %d, data in %s%n", result.status().brokerPid().orElseThrow(), settings.dataDir());
-        System.out.printf("  Schema registry  pid %d%n", result.status().registryPid().orElseThrow());
-        System.out.printf("  Topics           %d present: %s%n", topics.size(),
+        out().printf("Started %s in %.1f s.%n", String.join(" and ", result.started()), seconds);
+        out().printf("  Kafka broker     pid %d, data in %s%n", result.status().brokerPid().orElseThrow(), settings.dataDir());
+        out().printf("  Schema registry  pid %d%n", result.status().registryPid().orElseThrow());
+        out().printf("  Topics           %d present: %s%n", topics.size(),
                 String.join(", ", topics.stream().map(Topic::name).toList()));
         printConnection(settings);
         return 0;
     }
 
-    static void printConnection(PlatformSettings settings) {
-        System.out.println("bootstrap.servers=" + settings.bootstrapServers());
-        System.out.println("schema.registry.url=" + settings.registryUrl() + "/apis/ccompat/v7");
+    private void printConnection(PlatformSettings settings) {
+        out().println("bootstrap.servers=" + settings.bootstrapServers());
+        out().println("schema.registry.url=" + settings.registryUrl() + "/apis/ccompat/v7");
+    }
+
+    private java.io.PrintWriter out() {
+        return spec.commandLine().getOut();
     }
 }
