@@ -22,7 +22,7 @@ public final class Distillery implements Runnable {
         CommandLine cli = new CommandLine(new Distillery());
         // A failure prints its message, not a stack trace: every message here says what to do.
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println("distillery: " + e.getMessage());
+            commandLine.getErr().println("distillery: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
             return 1;
         });
         return cli;

@@ -10,6 +10,8 @@ import io.distillery.topics.Topics;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -102,6 +104,18 @@ class DistilleryCommandIT {
         assertEquals(0, up.exitCode, up.output);
         String metadata = kcat("-b", "127.0.0.1:" + kafkaPort, "-L");
         assertTrue(metadata.contains("topic \"" + Topics.STUDENT_CHECKPOINTS.name() + "\""), metadata);
+    }
+
+    @Test
+    void aTakenPortIsNamedWithTheSettingThatMovesItAndNothingIsLeftRunning() throws Exception {
+        try (ServerSocket squatter = new ServerSocket()) {
+            squatter.bind(new InetSocketAddress("127.0.0.1", registryPort));
+            Result up = run("up");
+            assertEquals(1, up.exitCode, up.output);
+            assertTrue(up.output.contains("port " + registryPort + " on 127.0.0.1 is taken by another process; "
+                    + "choose another with DISTILLERY_REGISTRY_PORT (or --registry-port)"), up.output);
+            assertEquals(3, run("status").exitCode, "nothing was started");
+        }
     }
 
     private record Result(int exitCode, String output) {

@@ -2,6 +2,8 @@ package io.distillery.platform;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,6 +55,12 @@ public final class KafkaBroker {
 
     /** Whether the broker answers a metadata request. */
     boolean ready() {
+        // A plain connect first: an Admin client against a closed port logs a warning per attempt.
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(settings.host(), settings.kafkaPort()), 1000);
+        } catch (IOException notListeningYet) {
+            return false;
+        }
         Map<String, Object> props = Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,

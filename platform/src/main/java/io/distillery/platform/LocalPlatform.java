@@ -84,19 +84,29 @@ public final class LocalPlatform {
             requireFreePort(settings.registryPort(), "DISTILLERY_REGISTRY_PORT");
             requireFreePort(settings.registryManagementPort(), "DISTILLERY_REGISTRY_MANAGEMENT_PORT");
         }
-        // Both start at once: the registry keeps its schemas in its own file, not in Kafka.
-        if (before.brokerPid().isEmpty()) {
-            broker.start(artifacts);
-            started.add(brokerProcess.role());
-        }
-        if (before.registryPid().isEmpty()) {
-            registry.start(artifacts);
-            started.add(registryProcess.role());
-        }
         long deadline = System.nanoTime() + timeout.toNanos();
-        awaitReady(brokerProcess, broker::ready, deadline);
-        awaitReady(registryProcess, registry::ready, deadline);
-        registry.enforceBackwardCompatibility();
+        try {
+            // Both start at once: the registry keeps its schemas in its own file, not in Kafka.
+            if (before.brokerPid().isEmpty()) {
+                broker.start(artifacts);
+                started.add(brokerProcess.role());
+            }
+            if (before.registryPid().isEmpty()) {
+                registry.start(artifacts);
+                started.add(registryProcess.role());
+            }
+            awaitReady(brokerProcess, broker::ready, deadline);
+            awaitReady(registryProcess, registry::ready, deadline);
+            registry.enforceBackwardCompatibility();
+        } catch (RuntimeException e) {
+            // Leave nothing half-started behind: stop what this call started, keep what already ran.
+            for (ManagedProcess process : List.of(registryProcess, brokerProcess)) {
+                if (started.contains(process.role())) {
+                    process.stop(STOP_GRACE);
+                }
+            }
+            throw e;
+        }
         return new UpResult(started, status());
     }
 
