@@ -34,23 +34,33 @@ public final class DeadLetters {
     /** The dead-letter copy of a record that failed in {@code service} for {@code reason}. */
     public static ProducerRecord<byte[], byte[]> deadLetter(
             ConsumerRecord<byte[], byte[]> failed, String service, String reason, Throwable cause) {
+        Headers headers = headers(failed.headers(), failed.topic(), failed.partition(), failed.offset(), service, reason, cause);
+        // Partition and timestamp are the producer's: the source's are in the headers, and an old
+        // timestamp would let retention delete the dead letter before anyone looks at it.
+        return new ProducerRecord<>(Topics.deadLetterTopicName(failed.topic()), null, null,
+                failed.key(), failed.value(), headers);
+    }
+
+    /**
+     * The headers of a dead letter: the original ones, then reason, error class and source
+     * position. For callers that build the record themselves (a Kafka Streams processor).
+     */
+    public static Headers headers(Headers original, String sourceTopic, int sourcePartition, long sourceOffset,
+                                  String service, String reason, Throwable cause) {
         Headers headers = new RecordHeaders();
-        for (Header original : failed.headers()) {
-            headers.add(original);
+        for (Header header : original) {
+            headers.add(header);
         }
         put(headers, REASON, reason);
         if (cause != null) {
             put(headers, ERROR_CLASS, cause.getClass().getName());
         }
-        put(headers, SOURCE_TOPIC, failed.topic());
-        put(headers, SOURCE_PARTITION, Integer.toString(failed.partition()));
-        put(headers, SOURCE_OFFSET, Long.toString(failed.offset()));
+        put(headers, SOURCE_TOPIC, sourceTopic);
+        put(headers, SOURCE_PARTITION, Integer.toString(sourcePartition));
+        put(headers, SOURCE_OFFSET, Long.toString(sourceOffset));
         put(headers, SERVICE, service);
         put(headers, FAILED_AT, Instant.now().toString());
-        // Partition and timestamp are the producer's: the source's are in the headers, and an old
-        // timestamp would let retention delete the dead letter before anyone looks at it.
-        return new ProducerRecord<>(Topics.deadLetterTopicName(failed.topic()), null, null,
-                failed.key(), failed.value(), headers);
+        return headers;
     }
 
     /** Reads one of the headers above from a dead-letter record. */
