@@ -38,7 +38,7 @@ final class UpCommand implements Callable<Integer> {
             return 0;
         }
         List<Topic<?>> topics = Topics.all();
-        platform.createTopics(topics.stream().map(t -> t.newTopic((short) 1)).toList());
+        platform.createTopics(Topics.newTopics("", (short) 1));
         double seconds = (System.nanoTime() - start) / 1e9;
         out().printf("Started %s in %.1f s.%n", String.join(" and ", result.started()), seconds);
         out().printf("  Kafka broker     pid %d, data in %s%n", result.status().brokerPid().orElseThrow(), settings.dataDir());

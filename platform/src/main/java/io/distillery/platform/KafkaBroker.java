@@ -95,6 +95,13 @@ public final class KafkaBroker {
         p.setProperty("share.coordinator.state.topic.replication.factor", "1");
         p.setProperty("share.coordinator.state.topic.min.isr", "1");
         p.setProperty("group.initial.rebalance.delay.ms", "0");
+        // The cleaner's default 128 MiB dedupe buffer is most of an idle broker's heap; compacted
+        // topics here are small.
+        p.setProperty("log.cleaner.dedupe.buffer.size", Integer.toString(8 * 1024 * 1024));
+        // After a kill -9 the controller refuses the restarted broker until the old session
+        // expires: keep that short (default 9 s) so a crashed platform comes back quickly.
+        p.setProperty("broker.session.timeout.ms", "3000");
+        p.setProperty("broker.heartbeat.interval.ms", "1000");
         // Topics come from the catalogue (and Kafka Streams creates its own internal topics explicitly).
         p.setProperty("auto.create.topics.enable", "false");
         p.setProperty("message.max.bytes", Integer.toString(MAX_MESSAGE_BYTES));

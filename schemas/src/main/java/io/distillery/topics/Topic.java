@@ -74,6 +74,11 @@ public final class Topic<V> {
         return new Topic<>(newName, valueType, valueFormat, partitions, config, maxRecordBytes, deadLettered);
     }
 
+    /** The same topic behind a name prefix (see {@link Topics#newTopics}). */
+    public Topic<V> withPrefix(String prefix) {
+        return prefix == null || prefix.isEmpty() ? this : renamed(prefix + name);
+    }
+
     /** The Admin request that creates this topic. */
     public NewTopic newTopic(short replicationFactor) {
         return new NewTopic(name, partitions, replicationFactor).configs(new TreeMap<>(config));
@@ -81,8 +86,9 @@ public final class Topic<V> {
 
     /** Producer settings this topic needs beyond the defaults (large records). */
     public Map<String, Object> producerOverrides() {
+        // The producer's buffer must hold a whole record, or a large send fails on the client side.
         return maxRecordBytes > Topics.DEFAULT_MAX_RECORD_BYTES
-                ? Map.of("max.request.size", maxRecordBytes)
+                ? Map.of("max.request.size", maxRecordBytes, "buffer.memory", 2L * maxRecordBytes)
                 : Map.of();
     }
 

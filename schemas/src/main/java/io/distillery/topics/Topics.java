@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * The topic catalogue: every topic Distillery reads or writes, in one place. Creating topics
@@ -81,6 +82,14 @@ public final class Topics {
         return dataTopics().stream()
                 .flatMap(t -> Stream.concat(Stream.of(t), t.deadLetterTopic().stream()))
                 .toList();
+    }
+
+    /**
+     * Admin requests for every topic, each name behind {@code prefix} ("" for none). A prefix lets
+     * several deployments (or test classes) share one cluster without seeing each other's records.
+     */
+    public static List<NewTopic> newTopics(String prefix, short replicationFactor) {
+        return all().stream().map(t -> t.withPrefix(prefix).newTopic(replicationFactor)).toList();
     }
 
     /** The dead-letter topic name of a topic: {@code <topic>.dlq}. */

@@ -44,6 +44,7 @@ class TopicsTest {
         assertTrue(max >= 32 * 1024 * 1024, "a BiLSTM checkpoint is ~20 MB");
         assertEquals(max, checkpoints.maxRecordBytes());
         assertEquals(max, checkpoints.producerOverrides().get("max.request.size"));
+        assertEquals(2L * max, checkpoints.producerOverrides().get("buffer.memory"));
         assertEquals(max, checkpoints.consumerOverrides().get("max.partition.fetch.bytes"));
         assertEquals(1, checkpoints.partitions(), "checkpoints are totally ordered");
         assertEquals(String.valueOf(max), checkpoints.deadLetterTopic().orElseThrow().config().get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG));
@@ -65,5 +66,14 @@ class TopicsTest {
         assertEquals(Topics.TEXT_RAW.partitions(), request.numPartitions());
         assertEquals(Topics.TEXT_RAW.config(), request.configs());
         assertFalse(Topics.TEXT_PREDICTIONS.deadLetterTopic().isPresent(), "nobody in Distillery consumes predictions");
+    }
+
+    @Test
+    void aPrefixAppliesToEveryTopicAndItsDeadLetterTopicAlike() {
+        List<String> names = Topics.newTopics("staging.", (short) 1).stream().map(NewTopic::name).toList();
+        assertEquals(Topics.all().size(), names.size());
+        assertTrue(names.contains("staging.text.raw") && names.contains("staging.text.raw.dlq"), names.toString());
+        assertEquals("staging.text.raw.dlq", Topics.TEXT_RAW.withPrefix("staging.").deadLetterTopic().orElseThrow().name());
+        assertEquals(Topics.TEXT_RAW, Topics.TEXT_RAW.withPrefix(""));
     }
 }

@@ -19,25 +19,34 @@ import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * A real broker and registry for integration tests, on free loopback ports, with data in a
- * fresh directory under {@code target/distillery-it}. Platforms orphaned by an earlier run that
- * was killed are stopped first, so tests never leave brokers running for long.
+ * fresh directory under {@code target/distillery-it}: one per test JVM, started on first use and
+ * stopped when the JVM exits. Platforms orphaned by an earlier run that was killed are stopped
+ * first, so tests never leave brokers running for long.
  */
-public final class TestPlatform implements AutoCloseable {
+public final class TestPlatform {
 
     private static final Path BASE = Path.of(System.getProperty("distillery.it.dir", "target/distillery-it")).toAbsolutePath();
     private static final AtomicInteger NAMES = new AtomicInteger();
 
+    private static TestPlatform shared;
+
     private final LocalPlatform platform;
-    private final Thread shutdownHook;
 
     private TestPlatform(LocalPlatform platform) {
         this.platform = platform;
-        // Also stop on JVM exit (e.g. surefire timing out a fork): close() may never be called then.
-        this.shutdownHook = new Thread(platform::down, "distillery-test-platform-stop");
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        // JVM exit is the end of the test run (surefire forks a JVM per module); stop there.
+        Runtime.getRuntime().addShutdownHook(new Thread(platform::down, "distillery-test-platform-stop"));
     }
 
-    static TestPlatform start() {
+    /** The platform of this test JVM, started on first use. */
+    public static synchronized TestPlatform shared() {
+        if (shared == null) {
+            shared = start();
+        }
+        return shared;
+    }
+
+    private static TestPlatform start() {
         stopOrphans();
         try {
             Files.createDirectories(BASE);
@@ -95,16 +104,6 @@ public final class TestPlatform implements AutoCloseable {
         Map<String, Object> props = new HashMap<>();
         props.put("bootstrap.servers", bootstrapServers());
         return props;
-    }
-
-    @Override
-    public void close() {
-        platform.down();
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException shuttingDown) {
-            // the hook runs anyway; down() is idempotent
-        }
     }
 
     /** Stops platforms whose test JVM died without stopping them (their PID files are still there). */
