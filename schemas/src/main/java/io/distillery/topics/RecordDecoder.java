@@ -26,7 +26,8 @@ public final class RecordDecoder<V> implements AutoCloseable {
         this(topic, topic.valueSerde(registry).deserializer());
     }
 
-    RecordDecoder(Topic<V> topic, Deserializer<V> deserializer) {
+    /** With a given deserializer: for tests, which have no registry. */
+    public RecordDecoder(Topic<V> topic, Deserializer<V> deserializer) {
         this.topic = Objects.requireNonNull(topic);
         this.deserializer = Objects.requireNonNull(deserializer);
     }
