@@ -126,7 +126,7 @@ public final class KafkaBroker {
         command.add(java().toString());
         command.addAll(jvmArgs("256m", artifacts));
         command.addAll(List.of("kafka.tools.StorageTool", "format", "--standalone",
-                "--cluster-id", clusterId(), "--config", config.toString()));
+                "--cluster-id=" + clusterId(), "--config", config.toString()));
         try {
             Process format = new ProcessBuilder(command).redirectErrorStream(true).start();
             String output = new String(format.getInputStream().readAllBytes());
@@ -155,12 +155,19 @@ public final class KafkaBroker {
         return Path.of(System.getProperty("java.home"), "bin", "java");
     }
 
-    /** Kafka's cluster ids are base64url-encoded UUIDs without padding (22 characters). */
-    private static String clusterId() {
-        UUID uuid = UUID.randomUUID();
-        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(16);
-        bytes.putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
-        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
+    /**
+     * Kafka's cluster ids are base64url-encoded UUIDs without padding (22 characters). Like
+     * Kafka's own generator, never one starting with '-': command lines would read it as a flag.
+     */
+    static String clusterId() {
+        String id;
+        do {
+            UUID uuid = UUID.randomUUID();
+            java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(16);
+            bytes.putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
+            id = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
+        } while (id.startsWith("-"));
+        return id;
     }
 
     /** INFO and above to kafka/server.log; only warnings to the process log. */

@@ -34,7 +34,6 @@ public record RegistryConfig(String url, boolean autoRegister) {
         props.put("apicurio.registry.id-handler", "io.apicurio.registry.serde.Default4ByteIdHandler");
         // Ids travel in the payload, not in headers, so plain Confluent clients can read our records.
         props.put("apicurio.registry.headers.enabled", false);
-        props.put("apicurio.registry.use-specific-avro-reader", true);
         return props;
     }
 }

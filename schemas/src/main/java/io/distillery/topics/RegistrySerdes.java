@@ -17,8 +17,9 @@ final class RegistrySerdes {
             return (Serde<V>) Serdes.ByteArray();
         }
         Map<String, Object> props = registry.serdeProperties();
-        // Readers get the generated class of this topic, never a GenericRecord.
-        props.put("apicurio.registry.deserializer.value.return-class", topic.valueType().getName());
+        // Readers get the generated class of this topic (its own schema as reader schema).
+        props.put("apicurio.registry.avro-datum-provider", SpecificRecordDatumProvider.class);
+        props.put(SpecificRecordDatumProvider.READER_CLASS, topic.valueType());
         AvroSerde<org.apache.avro.specific.SpecificRecord> serde = new AvroSerde<>();
         serde.configure(props, false);
         return (Serde<V>) serde;

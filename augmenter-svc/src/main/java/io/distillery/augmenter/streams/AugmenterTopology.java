@@ -4,7 +4,11 @@ import io.distillery.augmenter.AugmenterSettings;
 import io.distillery.augmenter.TextAnalyzer;
 import io.distillery.schemas.AugmentedText;
 import io.distillery.schemas.RawText;
+import io.distillery.augmenter.PosTagger;
 import io.distillery.topics.RawTextDecoder;
+import io.distillery.topics.RecordDecoder;
+import io.distillery.topics.RegistryConfig;
+import io.distillery.topics.Topics;
 import io.distillery.topics.Topic;
 import java.time.Duration;
 import java.util.Map;
@@ -45,6 +49,17 @@ public final class AugmenterTopology {
             Duration dictionarySnapshotInterval,
             long seed,
             AugmenterMetrics metrics) {
+
+        /** The parts for a real deployment: catalogue topics under {@code prefix}, serdes from the registry. */
+        public static Parts forDeployment(String prefix, RegistryConfig registry, AugmenterSettings settings,
+                                          Duration dictionarySnapshotInterval, long seed, AugmenterMetrics metrics) {
+            Topic<RawText> raw = Topics.TEXT_RAW.withPrefix(prefix);
+            Topic<AugmentedText> augmented = Topics.TEXT_AUGMENTED.withPrefix(prefix);
+            return new Parts(raw, augmented, augmented.valueSerde(registry),
+                    () -> new RawTextDecoder(new RecordDecoder<>(raw, registry)),
+                    settings, TextAnalyzer.from(settings, PosTagger.english()),
+                    dictionarySnapshotInterval, seed, metrics);
+        }
     }
 
     public static Topology build(Parts parts) {

@@ -1,13 +1,8 @@
 package io.distillery.augmenter.streams;
 
 import io.distillery.augmenter.AugmenterSettings;
-import io.distillery.augmenter.PosTagger;
-import io.distillery.augmenter.TextAnalyzer;
-import io.distillery.schemas.RawText;
 import io.distillery.service.Catalogue;
-import io.distillery.topics.RawTextDecoder;
-import io.distillery.topics.RecordDecoder;
-import io.distillery.topics.Topic;
+import io.distillery.service.ServiceConfig;
 import io.distillery.topics.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,19 +17,11 @@ public class TopologyProducer {
     private static final Logger LOG = Logger.getLogger(TopologyProducer.class);
 
     @Produces
-    public Topology topology(Catalogue catalogue, AugmenterConfig config, MeterRegistry meters) {
+    public Topology topology(ServiceConfig service, Catalogue catalogue, AugmenterConfig config, MeterRegistry meters) {
         AugmenterSettings settings = config.settings();
-        Topic<RawText> raw = catalogue.topic(Topics.TEXT_RAW);
-        LOG.infof("augmenting %s into %s with %s", raw.name(), catalogue.topic(Topics.TEXT_AUGMENTED).name(), settings);
-        return AugmenterTopology.build(new AugmenterTopology.Parts(
-                raw,
-                catalogue.topic(Topics.TEXT_AUGMENTED),
-                catalogue.topic(Topics.TEXT_AUGMENTED).valueSerde(catalogue.registry()),
-                () -> new RawTextDecoder(new RecordDecoder<>(raw, catalogue.registry())),
-                settings,
-                TextAnalyzer.from(settings, PosTagger.english()),
-                config.dictionarySnapshotInterval(),
-                config.seed(),
-                new MicrometerAugmenterMetrics(meters)));
+        LOG.infof("augmenting %s into %s with %s", catalogue.topic(Topics.TEXT_RAW).name(),
+                catalogue.topic(Topics.TEXT_AUGMENTED).name(), settings);
+        return AugmenterTopology.build(AugmenterTopology.Parts.forDeployment(service.topics().prefix(), catalogue.registry(),
+                settings, config.dictionarySnapshotInterval(), config.seed(), new MicrometerAugmenterMetrics(meters)));
     }
 }
