@@ -1,0 +1,141 @@
+package io.distillery.augmenter.streams;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.distillery.datasets.LabelledSentence;
+import io.distillery.datasets.UciSentiment;
+import io.distillery.schemas.RawText;
+import io.distillery.testing.RealPlatform;
+import io.distillery.testing.TestPlatform;
+import io.distillery.topics.RegistryConfig;
+import io.distillery.topics.Topic;
+import io.distillery.topics.Topics;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Exactly once across a crash: the augmenter is killed with SIGKILL mid-stream and restarted;
+ * downstream (read_committed) every raw record has its variants exactly once, none lost.
+ */
+@RealPlatform
+class AugmenterCrashRestartIT {
+
+    private static final int RECORDS = 300;
+
+    @TempDir
+    Path stateDir;
+
+    @Test
+    void aKilledAndRestartedAugmenterLosesNothingAndDuplicatesNothing(TestPlatform platform) throws Exception {
+        String prefix = platform.uniqueName("crash") + ".";
+        platform.createTopics(Topics.newTopics(prefix, (short) 1));
+        Topic<RawText> raw = Topics.TEXT_RAW.withPrefix(prefix);
+        String augmented = Topics.TEXT_AUGMENTED.withPrefix(prefix).name();
+        List<LabelledSentence> sentences = UciSentiment.all().subList(0, RECORDS);
+        try (Serde<RawText> serde = raw.valueSerde(RegistryConfig.at(platform.registryUrl()));
+             KafkaProducer<String, RawText> producer = new KafkaProducer<>(platform.clientProperties(), new StringSerializer(),
+                     serde.serializer())) {
+            for (LabelledSentence s : sentences) {
+                producer.send(new ProducerRecord<>(raw.name(), s.id(), RawText.newBuilder().setId(s.id()).setText(s.text())
+                        .setSource(s.source()).setEventTime(Instant.now()).setGoldLabel(s.label()).build()));
+            }
+        }
+
+        Process first = startAugmenter(platform, prefix, "first");
+        try {
+            StreamRecords.readUntil(platform, augmented, records -> records.size() >= RECORDS * 5, Duration.ofMinutes(3));
+        } finally {
+            first.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL: no commit, no clean close
+        }
+        Process second = startAugmenter(platform, prefix, "second");
+        try {
+            awaitAllConsumed(platform, prefix + "distillery-augmenter", raw.name(), Duration.ofMinutes(4));
+        } finally {
+            second.destroy();
+            second.waitFor(30, TimeUnit.SECONDS);
+        }
+
+        List<ConsumerRecord<byte[], byte[]>> out = readAll(platform, augmented);
+        Map<String, Integer> copies = new HashMap<>();
+        Map<String, TreeSet<Integer>> variantsByParent = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : out) {
+            String id = new String(r.key(), StandardCharsets.UTF_8);
+            copies.merge(id, 1, Integer::sum);
+            int hash = id.lastIndexOf('#');
+            variantsByParent.computeIfAbsent(id.substring(0, hash), k -> new TreeSet<>()).add(Integer.parseInt(id.substring(hash + 1)));
+        }
+        assertEquals(List.of(), copies.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList(),
+                "variants committed twice");
+        assertEquals(RECORDS, variantsByParent.size(), "every raw record was augmented");
+        for (Map.Entry<String, TreeSet<Integer>> e : variantsByParent.entrySet()) {
+            TreeSet<Integer> indices = e.getValue();
+            assertEquals(indices.size() - 1, indices.last(), e.getKey() + " has gaps: " + indices);
+            assertTrue(indices.size() > 1, e.getKey() + " got no variant");
+        }
+        assertEquals(0, readAll(platform, raw.name() + ".dlq").size(), "no UCI sentence is a dead letter");
+    }
+
+    private Process startAugmenter(TestPlatform platform, String prefix, String name) throws Exception {
+        Path log = Files.createTempFile(stateDir.getParent(), "augmenter-" + name + "-", ".log");
+        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-cp", System.getProperty("java.class.path"), StandaloneAugmenter.class.getName(),
+                platform.bootstrapServers(), platform.registryUrl(), prefix, stateDir.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /** Waits until the application's committed offsets on {@code topic} reach its end offsets. */
+    private static void awaitAllConsumed(TestPlatform platform, String group, String topic, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (Admin admin = platform.admin()) {
+            List<TopicPartition> partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic)
+                    .partitions().stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            partitions.forEach(p -> latest.put(p, OffsetSpec.latest()));
+            Map<TopicPartition, Long> ends = new HashMap<>();
+            admin.listOffsets(latest).all().get().forEach((p, info) -> ends.put(p, info.offset()));
+            while (true) {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                        .partitionsToOffsetAndMetadata().get();
+                boolean done = partitions.stream().allMatch(p -> committed.get(p) != null && committed.get(p).offset() >= ends.get(p));
+                if (done) {
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("the restarted augmenter did not consume everything: " + committed + " vs " + ends);
+                }
+                Thread.sleep(500);
+            }
+        }
+    }
+
+    /** Everything committed on a topic: read until three polls in a row bring nothing. */
+    private static List<ConsumerRecord<byte[], byte[]>> readAll(TestPlatform platform, String topic) {
+        int[] emptyPolls = {0};
+        int[] lastSize = {-1};
+        return StreamRecords.readUntil(platform, topic, records -> {
+            emptyPolls[0] = records.size() == lastSize[0] ? emptyPolls[0] + 1 : 0;
+            lastSize[0] = records.size();
+            return emptyPolls[0] >= 10;
+        }, Duration.ofMinutes(1));
+    }
+}
