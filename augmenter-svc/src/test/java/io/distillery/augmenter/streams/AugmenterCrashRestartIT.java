@@ -22,12 +22,9 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -75,7 +72,7 @@ class AugmenterCrashRestartIT {
             second.waitFor(30, TimeUnit.SECONDS);
         }
 
-        List<ConsumerRecord<byte[], byte[]>> out = readAll(platform, augmented);
+        List<ConsumerRecord<byte[], byte[]>> out = StreamRecords.readAll(platform, augmented);
         Map<String, Integer> copies = new HashMap<>();
         Map<String, TreeSet<Integer>> variantsByParent = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : out) {
@@ -92,7 +89,7 @@ class AugmenterCrashRestartIT {
             assertEquals(indices.size() - 1, indices.last(), e.getKey() + " has gaps: " + indices);
             assertTrue(indices.size() > 1, e.getKey() + " got no variant");
         }
-        assertEquals(0, readAll(platform, raw.name() + ".dlq").size(), "no UCI sentence is a dead letter");
+        assertEquals(0, StreamRecords.readAll(platform, raw.name() + ".dlq").size(), "no UCI sentence is a dead letter");
     }
 
     private Process startAugmenter(TestPlatform platform, String prefix, String name) throws Exception {
@@ -107,35 +104,13 @@ class AugmenterCrashRestartIT {
     private static void awaitAllConsumed(TestPlatform platform, String group, String topic, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         try (Admin admin = platform.admin()) {
-            List<TopicPartition> partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic)
-                    .partitions().stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            partitions.forEach(p -> latest.put(p, OffsetSpec.latest()));
-            Map<TopicPartition, Long> ends = new HashMap<>();
-            admin.listOffsets(latest).all().get().forEach((p, info) -> ends.put(p, info.offset()));
-            while (true) {
-                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                        .partitionsToOffsetAndMetadata().get();
-                boolean done = partitions.stream().allMatch(p -> committed.get(p) != null && committed.get(p).offset() >= ends.get(p));
-                if (done) {
-                    return;
-                }
+            long end = StreamRecords.endOffsets(admin, topic);
+            while (StreamRecords.committed(admin, group, topic) < end) {
                 if (System.nanoTime() > deadline) {
-                    throw new AssertionError("the restarted augmenter did not consume everything: " + committed + " vs " + ends);
+                    throw new AssertionError("the restarted augmenter did not consume all " + end + " records of " + topic);
                 }
                 Thread.sleep(500);
             }
         }
-    }
-
-    /** Everything committed on a topic: read until three polls in a row bring nothing. */
-    private static List<ConsumerRecord<byte[], byte[]>> readAll(TestPlatform platform, String topic) {
-        int[] emptyPolls = {0};
-        int[] lastSize = {-1};
-        return StreamRecords.readUntil(platform, topic, records -> {
-            emptyPolls[0] = records.size() == lastSize[0] ? emptyPolls[0] + 1 : 0;
-            lastSize[0] = records.size();
-            return emptyPolls[0] >= 10;
-        }, Duration.ofMinutes(1));
     }
 }

@@ -3,19 +3,51 @@ package io.distillery.augmenter.streams;
 import io.distillery.testing.TestPlatform;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** Reads what the service committed (read_committed), from the start of a topic. */
 final class StreamRecords {
 
     private StreamRecords() {
+    }
+
+    /** The sum over partitions of {@code group}'s committed offsets on {@code topic} (0 if none yet). */
+    static long committed(Admin admin, String group, String topic) throws Exception {
+        return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().entrySet().stream()
+                .filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
+                .mapToLong(e -> e.getValue().offset()).sum();
+    }
+
+    /** The sum over partitions of the end offsets of a topic written without transactions. */
+    static long endOffsets(Admin admin, String topic) throws Exception {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (TopicPartitionInfo p : admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()) {
+            latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest());
+        }
+        return admin.listOffsets(latest).all().get().values().stream().mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
+    }
+
+    /** Everything committed on a topic: reads until ten polls in a row bring nothing new. */
+    static List<ConsumerRecord<byte[], byte[]>> readAll(TestPlatform platform, String topic) {
+        int[] quietPolls = {0};
+        int[] lastSize = {-1};
+        return readUntil(platform, topic, records -> {
+            quietPolls[0] = records.size() == lastSize[0] ? quietPolls[0] + 1 : 0;
+            lastSize[0] = records.size();
+            return quietPolls[0] >= 10;
+        }, Duration.ofMinutes(2));
     }
 
     /** Reads until {@code done} holds for what was read, or fails after {@code timeout}. */
