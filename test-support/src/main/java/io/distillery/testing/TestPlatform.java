@@ -34,8 +34,13 @@ public final class TestPlatform {
 
     private TestPlatform(LocalPlatform platform) {
         this.platform = platform;
-        // JVM exit is the end of the test run (surefire forks a JVM per module); stop there.
-        Runtime.getRuntime().addShutdownHook(new Thread(platform::down, "distillery-test-platform-stop"));
+        // JVM exit is the end of the test run (surefire forks a JVM per module); stop there, but
+        // only after this JVM's Kafka Streams apps (Quarkus closes them in its own shutdown hook):
+        // a Streams app whose broker vanished waits ~35 s in close().
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            awaitStreamThreads(Duration.ofSeconds(20));
+            platform.down();
+        }, "distillery-test-platform-stop"));
     }
 
     /** The platform of this test JVM, started on first use. */
@@ -104,6 +109,20 @@ public final class TestPlatform {
         Map<String, Object> props = new HashMap<>();
         props.put("bootstrap.servers", bootstrapServers());
         return props;
+    }
+
+    private static void awaitStreamThreads(Duration max) {
+        long deadline = System.nanoTime() + max.toNanos();
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (thread.getName().contains("StreamThread")) {
+                try {
+                    thread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 
     /** Stops platforms whose test JVM died without stopping them (their PID files are still there). */
