@@ -7,6 +7,7 @@ import io.distillery.datasets.LabelledSentence;
 import io.distillery.datasets.UciSentiment;
 import io.distillery.schemas.RawText;
 import io.distillery.testing.RealPlatform;
+import io.distillery.testing.CommittedRecords;
 import io.distillery.testing.TestPlatform;
 import io.distillery.topics.RegistryConfig;
 import io.distillery.topics.Topic;
@@ -60,7 +61,7 @@ class AugmenterCrashRestartIT {
 
         Process first = startAugmenter(platform, prefix, "first");
         try {
-            StreamRecords.readUntil(platform, augmented, records -> records.size() >= RECORDS * 5, Duration.ofMinutes(3));
+            CommittedRecords.readUntil(platform, augmented, records -> records.size() >= RECORDS * 5, Duration.ofMinutes(3));
         } finally {
             first.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL: no commit, no clean close
         }
@@ -72,7 +73,7 @@ class AugmenterCrashRestartIT {
             second.waitFor(30, TimeUnit.SECONDS);
         }
 
-        List<ConsumerRecord<byte[], byte[]>> out = StreamRecords.readAll(platform, augmented);
+        List<ConsumerRecord<byte[], byte[]>> out = CommittedRecords.readAll(platform, augmented);
         Map<String, Integer> copies = new HashMap<>();
         Map<String, TreeSet<Integer>> variantsByParent = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : out) {
@@ -89,7 +90,7 @@ class AugmenterCrashRestartIT {
             assertEquals(indices.size() - 1, indices.last(), e.getKey() + " has gaps: " + indices);
             assertTrue(indices.size() > 1, e.getKey() + " got no variant");
         }
-        assertEquals(0, StreamRecords.readAll(platform, raw.name() + ".dlq").size(), "no UCI sentence is a dead letter");
+        assertEquals(0, CommittedRecords.readAll(platform, raw.name() + ".dlq").size(), "no UCI sentence is a dead letter");
     }
 
     private Process startAugmenter(TestPlatform platform, String prefix, String name) throws Exception {
@@ -104,8 +105,8 @@ class AugmenterCrashRestartIT {
     private static void awaitAllConsumed(TestPlatform platform, String group, String topic, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         try (Admin admin = platform.admin()) {
-            long end = StreamRecords.endOffsets(admin, topic);
-            while (StreamRecords.committed(admin, group, topic) < end) {
+            long end = CommittedRecords.endOffsets(admin, topic);
+            while (CommittedRecords.committed(admin, group, topic) < end) {
                 if (System.nanoTime() > deadline) {
                     throw new AssertionError("the restarted augmenter did not consume all " + end + " records of " + topic);
                 }

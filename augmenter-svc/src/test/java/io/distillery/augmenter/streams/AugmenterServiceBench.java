@@ -3,6 +3,7 @@ package io.distillery.augmenter.streams;
 import io.distillery.datasets.LabelledSentence;
 import io.distillery.datasets.UciSentiment;
 import io.distillery.schemas.RawText;
+import io.distillery.testing.CommittedRecords;
 import io.distillery.testing.TestPlatform;
 import io.distillery.topics.RegistryConfig;
 import io.distillery.topics.Topic;
@@ -52,18 +53,18 @@ public final class AugmenterServiceBench {
         try (Admin admin = platform.admin()) {
             String group = prefix + "distillery-augmenter";
             long first;
-            while ((first = StreamRecords.committed(admin, group, raw.name())) == 0) {
+            while ((first = CommittedRecords.committed(admin, group, raw.name())) == 0) {
                 requireAlive(service);
                 Thread.sleep(20);
             }
             long start = System.nanoTime();
             long done;
-            while ((done = StreamRecords.committed(admin, group, raw.name())) < records) {
+            while ((done = CommittedRecords.committed(admin, group, raw.name())) < records) {
                 requireAlive(service);
                 Thread.sleep(20);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            long variants = StreamRecords.readAll(platform, Topics.TEXT_AUGMENTED.withPrefix(prefix).name()).size();
+            long variants = CommittedRecords.readAll(platform, Topics.TEXT_AUGMENTED.withPrefix(prefix).name()).size();
             double inputRate = (done - first) / seconds;
             // Every input became (variants / records) records downstream, the original among them.
             double variantRate = inputRate * (variants - records) / (double) records;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.distillery.schemas.AugmentedText;
 import io.distillery.schemas.RawText;
 import io.distillery.testing.RealPlatformResource;
+import io.distillery.testing.CommittedRecords;
 import io.distillery.testing.TestPlatform;
 import io.distillery.topics.DeadLetters;
 import io.distillery.topics.RegistryConfig;
@@ -67,7 +68,7 @@ class AugmenterServiceIT {
                 "kcat-1\tcan't believe how good this new phone is @apple https://t.co/abc #happy 😍\n"
                         + "kcat-2\tworst customer service everrrr, waited 2 hours for nothing\n");
 
-        List<ConsumerRecord<byte[], byte[]>> out = StreamRecords.readUntil(platform, augmented.name(),
+        List<ConsumerRecord<byte[], byte[]>> out = CommittedRecords.readUntil(platform, augmented.name(),
                 records -> parents(records, augmented).keySet().containsAll(Set.of("avro-1", "kcat-1", "kcat-2"))
                         && parents(records, augmented).values().stream().allMatch(n -> n > 10),
                 Duration.ofSeconds(90));
@@ -80,7 +81,7 @@ class AugmenterServiceIT {
             }
         }
 
-        List<ConsumerRecord<byte[], byte[]>> dead = StreamRecords.readUntil(platform, raw.name() + ".dlq",
+        List<ConsumerRecord<byte[], byte[]>> dead = CommittedRecords.readUntil(platform, raw.name() + ".dlq",
                 records -> !records.isEmpty(), Duration.ofSeconds(30));
         assertEquals("broken-1", new String(dead.get(0).key(), StandardCharsets.UTF_8));
         assertEquals("value is neither registry-framed Avro (first byte 0x00) nor valid UTF-8 text",

@@ -1,6 +1,5 @@
-package io.distillery.augmenter.streams;
+package io.distillery.testing;
 
-import io.distillery.testing.TestPlatform;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,21 +16,21 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
-/** Reads what the service committed (read_committed), from the start of a topic. */
-final class StreamRecords {
+/** Reads what services committed (read_committed) from the start of a topic, and consumer progress. */
+public final class CommittedRecords {
 
-    private StreamRecords() {
+    private CommittedRecords() {
     }
 
     /** The sum over partitions of {@code group}'s committed offsets on {@code topic} (0 if none yet). */
-    static long committed(Admin admin, String group, String topic) throws Exception {
+    public static long committed(Admin admin, String group, String topic) throws Exception {
         return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().entrySet().stream()
                 .filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
                 .mapToLong(e -> e.getValue().offset()).sum();
     }
 
     /** The sum over partitions of the end offsets of a topic written without transactions. */
-    static long endOffsets(Admin admin, String topic) throws Exception {
+    public static long endOffsets(Admin admin, String topic) throws Exception {
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         for (TopicPartitionInfo p : admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()) {
             latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest());
@@ -40,7 +39,7 @@ final class StreamRecords {
     }
 
     /** Everything committed on a topic: reads until ten polls in a row bring nothing new. */
-    static List<ConsumerRecord<byte[], byte[]>> readAll(TestPlatform platform, String topic) {
+    public static List<ConsumerRecord<byte[], byte[]>> readAll(TestPlatform platform, String topic) {
         int[] quietPolls = {0};
         int[] lastSize = {-1};
         return readUntil(platform, topic, records -> {
@@ -51,10 +50,17 @@ final class StreamRecords {
     }
 
     /** Reads until {@code done} holds for what was read, or fails after {@code timeout}. */
-    static List<ConsumerRecord<byte[], byte[]>> readUntil(TestPlatform platform, String topic,
-                                                         Predicate<List<ConsumerRecord<byte[], byte[]>>> done, Duration timeout) {
+    public static List<ConsumerRecord<byte[], byte[]>> readUntil(TestPlatform platform, String topic,
+                                                                Predicate<List<ConsumerRecord<byte[], byte[]>>> done, Duration timeout) {
+        return readUntil(platform, topic, Map.of(), done, timeout);
+    }
+
+    /** The same, with extra consumer settings (e.g. a topic's consumer overrides for large records). */
+    public static List<ConsumerRecord<byte[], byte[]>> readUntil(TestPlatform platform, String topic, Map<String, Object> consumerOverrides,
+                                                                Predicate<List<ConsumerRecord<byte[], byte[]>>> done, Duration timeout) {
         Map<String, Object> props = platform.clientProperties();
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.putAll(consumerOverrides);
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
