@@ -110,7 +110,11 @@ public final class LocalPlatform {
         return new UpResult(started, status());
     }
 
-    /** Creates the topics that do not exist yet; existing ones are left as they are. */
+    /**
+     * Creates the topics that do not exist yet (existing ones are left as they are) and returns
+     * once every partition has a leader: producing earlier meets NOT_LEADER_OR_FOLLOWER retries,
+     * and once even an out-of-order-sequence error, in tests.
+     */
     public void createTopics(Collection<NewTopic> topics) {
         try (Admin admin = admin()) {
             for (var entry : admin.createTopics(topics).values().entrySet()) {
@@ -122,11 +126,31 @@ public final class LocalPlatform {
                     }
                 }
             }
+            awaitLeaders(admin, topics.stream().map(NewTopic::name).toList());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         } catch (java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("the broker did not create the topics within 30 s", e);
+        }
+    }
+
+    private static void awaitLeaders(Admin admin, List<String> names) throws InterruptedException, java.util.concurrent.TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                boolean ready = admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS).values().stream()
+                        .allMatch(t -> t.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+                if (ready) {
+                    return;
+                }
+            } catch (ExecutionException notYetVisible) {
+                // metadata may lag the creation by a moment: ask again
+            }
+            if (System.nanoTime() > deadline) {
+                throw new java.util.concurrent.TimeoutException("partitions of " + names + " got no leader in 30 s");
+            }
+            Thread.sleep(50);
         }
     }
 

@@ -38,6 +38,26 @@ public final class CommittedRecords {
         return admin.listOffsets(latest).all().get().values().stream().mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
     }
 
+    /** Waits until {@code group} has committed every record of the given (non-transactional) topics. */
+    public static void awaitConsumed(TestPlatform platform, String group, List<String> topics, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (Admin admin = platform.admin()) {
+            while (true) {
+                boolean done = true;
+                for (String topic : topics) {
+                    done &= committed(admin, group, topic) >= endOffsets(admin, topic);
+                }
+                if (done) {
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("group " + group + " did not consume " + topics + " within " + timeout);
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
     /** Everything committed on a topic: reads until ten polls in a row bring nothing new. */
     public static List<ConsumerRecord<byte[], byte[]>> readAll(TestPlatform platform, String topic) {
         int[] quietPolls = {0};

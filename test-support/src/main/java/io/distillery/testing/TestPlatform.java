@@ -28,25 +28,29 @@ public final class TestPlatform {
     private static final Path BASE = Path.of(System.getProperty("distillery.it.dir", "target/distillery-it")).toAbsolutePath();
     private static final AtomicInteger NAMES = new AtomicInteger();
 
+    /**
+     * The running platform's settings, JVM-wide: Quarkus loads this class again in its own class
+     * loaders, and every copy must find the one platform rather than start (or reap) another.
+     */
+    private static final String JVM_PLATFORM_PROPERTY = "io.distillery.testing.platform";
+    /** Written into a platform's data directory: the JVM that owns it, so orphans can be told apart. */
+    private static final String OWNER_FILE = "owner.pid";
+
     private static TestPlatform shared;
 
     private final LocalPlatform platform;
 
     private TestPlatform(LocalPlatform platform) {
         this.platform = platform;
-        // JVM exit is the end of the test run (surefire forks a JVM per module); stop there, but
-        // only after this JVM's Kafka Streams apps (Quarkus closes them in its own shutdown hook):
-        // a Streams app whose broker vanished waits ~35 s in close().
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            awaitStreamThreads(Duration.ofSeconds(20));
-            platform.down();
-        }, "distillery-test-platform-stop"));
     }
 
     /** The platform of this test JVM, started on first use. */
     public static synchronized TestPlatform shared() {
         if (shared == null) {
-            shared = start();
+            synchronized (System.getProperties()) { // the one lock every class loader's copy shares
+                String running = System.getProperty(JVM_PLATFORM_PROPERTY);
+                shared = running != null ? new TestPlatform(new LocalPlatform(decode(running))) : start();
+            }
         }
         return shared;
     }
@@ -68,10 +72,18 @@ public final class TestPlatform {
                     variables.put(k, v);
                 }
             });
+            Files.writeString(dataDir.resolve(OWNER_FILE), Long.toString(ProcessHandle.current().pid()));
             LocalPlatform platform = new LocalPlatform(PlatformSettings.from(variables, dataDir));
-            TestPlatform testPlatform = new TestPlatform(platform);
+            // JVM exit is the end of the test run (surefire forks a JVM per module); stop there, but
+            // only after this JVM's Kafka Streams apps (Quarkus closes them in its own shutdown hook):
+            // a Streams app whose broker vanished waits ~35 s in close().
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                awaitStreamThreads(Duration.ofSeconds(20));
+                platform.down();
+            }, "distillery-test-platform-stop"));
             platform.up(Duration.ofMinutes(3));
-            return testPlatform;
+            System.setProperty(JVM_PLATFORM_PROPERTY, encode(variables));
+            return new TestPlatform(platform);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -125,13 +137,35 @@ public final class TestPlatform {
         }
     }
 
+    private static String encode(Map<String, String> variables) {
+        StringBuilder out = new StringBuilder();
+        variables.forEach((k, v) -> out.append(k).append('=').append(v).append('\n'));
+        return out.toString();
+    }
+
+    private static PlatformSettings decode(String encoded) {
+        Map<String, String> variables = new HashMap<>();
+        encoded.lines().filter(l -> l.contains("=")).forEach(l -> variables.put(l.substring(0, l.indexOf('=')), l.substring(l.indexOf('=') + 1)));
+        return PlatformSettings.from(variables, Path.of(variables.get("DISTILLERY_DATA_DIR")));
+    }
+
+    /** Whether the JVM that started the platform in {@code dir} is gone. */
+    private static boolean ownerGone(Path dir) {
+        try {
+            long owner = Long.parseLong(Files.readString(dir.resolve(OWNER_FILE)).trim());
+            return ProcessHandle.of(owner).map(p -> !p.isAlive()).orElse(true);
+        } catch (IOException | NumberFormatException e) {
+            return true;
+        }
+    }
+
     /** Stops platforms whose test JVM died without stopping them (their PID files are still there). */
     private static void stopOrphans() {
         if (!Files.isDirectory(BASE)) {
             return;
         }
         try (Stream<Path> dirs = Files.list(BASE)) {
-            for (Path dir : dirs.filter(d -> Files.isDirectory(d.resolve("run"))).toList()) {
+            for (Path dir : dirs.filter(d -> Files.isDirectory(d.resolve("run"))).filter(TestPlatform::ownerGone).toList()) {
                 Map<String, String> variables = Map.of("DISTILLERY_DATA_DIR", dir.toString());
                 new LocalPlatform(PlatformSettings.from(variables, dir)).down();
             }

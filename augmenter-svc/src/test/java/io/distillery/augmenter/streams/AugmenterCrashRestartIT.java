@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -67,7 +66,7 @@ class AugmenterCrashRestartIT {
         }
         Process second = startAugmenter(platform, prefix, "second");
         try {
-            awaitAllConsumed(platform, prefix + "distillery-augmenter", raw.name(), Duration.ofMinutes(4));
+            CommittedRecords.awaitConsumed(platform, prefix + "distillery-augmenter", List.of(raw.name()), Duration.ofMinutes(4));
         } finally {
             second.destroy();
             second.waitFor(30, TimeUnit.SECONDS);
@@ -99,19 +98,5 @@ class AugmenterCrashRestartIT {
                 "-Xmx512m", "-cp", System.getProperty("java.class.path"), StandaloneAugmenter.class.getName(),
                 platform.bootstrapServers(), platform.registryUrl(), prefix, stateDir.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    }
-
-    /** Waits until the application's committed offsets on {@code topic} reach its end offsets. */
-    private static void awaitAllConsumed(TestPlatform platform, String group, String topic, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try (Admin admin = platform.admin()) {
-            long end = CommittedRecords.endOffsets(admin, topic);
-            while (CommittedRecords.committed(admin, group, topic) < end) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("the restarted augmenter did not consume all " + end + " records of " + topic);
-                }
-                Thread.sleep(500);
-            }
-        }
     }
 }
