@@ -44,18 +44,31 @@ public final class RawPredictorBenchmark {
                     + " [--device auto|cpu|gpu]");
             System.exit(2);
         }
-        // Shuffled with a fixed seed: the file lists short Amazon sentences first, longer IMDB ones later.
-        List<String> texts = new ArrayList<>(UciSentiment.all().stream().map(LabelledSentence::text).toList());
-        java.util.Collections.shuffle(texts, new java.util.Random(42));
-        try (Teacher teacher = Teacher.load(bundle, device);
-             Predictor<String, float[]> predictor = teacher.newPredictor()) {
-            for (int batchSize : batchSizes) {
-                System.out.println(measure(predictor, texts, batchSize, minSentences, teacher));
-            }
+        for (Result result : run(bundle, batchSizes, minSentences, device)) {
+            System.out.println(result.json());
         }
     }
 
-    private static String measure(Predictor<String, float[]> predictor, List<String> texts, int batchSize,
+    /** One batch size's throughput, and the JSON line that reports it. */
+    public record Result(int batchSize, double sentencesPerSecond, String json) {
+    }
+
+    /** Measures each batch size in turn, on one predictor. */
+    public static List<Result> run(Path bundle, int[] batchSizes, int minSentences, DeviceChoice device) throws Exception {
+        // Shuffled with a fixed seed: the file lists short Amazon sentences first, longer IMDB ones later.
+        List<String> texts = new ArrayList<>(UciSentiment.all().stream().map(LabelledSentence::text).toList());
+        java.util.Collections.shuffle(texts, new java.util.Random(42));
+        List<Result> results = new ArrayList<>();
+        try (Teacher teacher = Teacher.load(bundle, device);
+             Predictor<String, float[]> predictor = teacher.newPredictor()) {
+            for (int batchSize : batchSizes) {
+                results.add(measure(predictor, texts, batchSize, minSentences, teacher));
+            }
+        }
+        return results;
+    }
+
+    private static Result measure(Predictor<String, float[]> predictor, List<String> texts, int batchSize,
                                   int minSentences, Teacher teacher) throws Exception {
         int cursor = 0;
         for (int warmUp = 0; warmUp < 2; warmUp++) {
@@ -71,11 +84,11 @@ public final class RawPredictorBenchmark {
             done += batchSize;
             seconds = (System.nanoTime() - started) / 1e9;
         } while (done < minSentences || seconds < MIN_SECONDS);
-        return String.format(Locale.ROOT,
+        return new Result(batchSize, done / seconds, String.format(Locale.ROOT,
                 "{\"name\":\"raw\",\"batch_size\":%d,\"sentences_per_s\":%.1f,\"sentences\":%d,\"seconds\":%.2f,"
                         + "\"teacher\":\"%s\",\"device\":\"%s\"}",
                 batchSize, done / seconds, done, seconds, teacher.manifest().id(),
-                teacher.device().isGpu() ? "gpu" + teacher.device().getDeviceId() : "cpu");
+                teacher.device().isGpu() ? "gpu" + teacher.device().getDeviceId() : "cpu"));
     }
 
     /** The next batch, wrapping around the end of the sentences. */

@@ -1,0 +1,155 @@
+package io.distillery.trainer.service;
+
+import io.distillery.datasets.Split;
+import io.distillery.datasets.UciSentiment;
+import io.distillery.schemas.StudentCheckpoint;
+import io.distillery.schemas.StudentKind;
+import io.distillery.service.Catalogue;
+import io.distillery.student.Architecture;
+import io.distillery.student.StudentTokenizer;
+import io.distillery.topics.Topics;
+import io.distillery.trainer.DevSet;
+import io.distillery.trainer.LearningRateSchedule;
+import io.distillery.trainer.Trainer;
+import io.distillery.trainer.TrainerSettings;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/** Loads the tokenizer, builds the trainer (from the lineage's latest checkpoint) and runs the {@link TrainingLoop}. */
+@ApplicationScoped
+public class StudentTrainerService {
+
+    static final String SERVICE = "student-trainer-svc";
+    private static final Logger LOG = Logger.getLogger(StudentTrainerService.class);
+
+    private final TrainerConfig config;
+    private final Catalogue catalogue;
+    private final MeterRegistry meters;
+
+    private StudentTokenizer tokenizer;
+    private CheckpointStore store;
+    private TrainingLoop loop;
+    private Thread thread;
+
+    public StudentTrainerService(TrainerConfig config, Catalogue catalogue, MeterRegistry meters) {
+        this.config = config;
+        this.catalogue = catalogue;
+        this.meters = meters;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        // Natives come from Maven Central: DJL must never download them. One intra-op thread: on a
+        // busy 2-core machine two spin-wait for each other (student-model README).
+        System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+        System.setProperty("OPT_OUT_TRACKING", System.getProperty("OPT_OUT_TRACKING", "true"));
+        System.setProperty("ai.djl.pytorch.num_threads", System.getProperty("ai.djl.pytorch.num_threads", "1"));
+        Path tokenizerJson = Path.of(config.tokenizer()).toAbsolutePath();
+        if (!Files.isRegularFile(tokenizerJson)) {
+            throw new IllegalStateException("no tokenizer.json at " + tokenizerJson + ": point distillery.trainer.tokenizer"
+                    + " (DISTILLERY_TRAINER_TOKENIZER) at the teacher bundle's tokenizer.json");
+        }
+        try {
+            tokenizer = StudentTokenizer.load(tokenizerJson, config.tokenizerName());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + tokenizerJson, e);
+        }
+        List<String> labels = List.copyOf(config.labels());
+        TrainerSettings settings = settings(config);
+        Architecture architecture = architecture(config.model(), tokenizer.vocabSize(), labels.size());
+        DevSet dev = DevSet.of(UciSentiment.split(Split.DEV), labels);
+        Map<String, Object> clients = Map.of("bootstrap.servers", catalogue.bootstrapServers());
+        store = new CheckpointStore(catalogue.topic(Topics.STUDENT_CHECKPOINTS), catalogue.registry(), clients);
+        TrainingLoop.Settings loopSettings = new TrainingLoop.Settings(config.lineage(), config.groupId(), labels,
+                config.batchSize(), config.partialBatchAfter(), config.checkpoint().everySteps(), config.checkpoint().every(), SERVICE);
+        loop = new TrainingLoop(loopSettings, catalogue.topic(Topics.TEXT_LABELED), store,
+                latest -> trainer(latest, architecture, labels, settings, dev), clients, catalogue.registry(),
+                new TrainerMetrics(meters, config.lineage()));
+        thread = new Thread(loop, "student-training-loop");
+        thread.start();
+        LOG.infof("training %s (%s) with %s, dev set of %d gold sentences", config.lineage(), architecture, settings.schedule(),
+                dev.texts().size());
+    }
+
+    private Trainer trainer(Optional<StudentCheckpoint> latest, Architecture architecture, List<String> labels,
+                            TrainerSettings settings, DevSet dev) {
+        if (latest.isPresent()) {
+            Trainer resumed = Trainer.resume(latest.get(), tokenizer, settings, dev);
+            if (!resumed.student().architecture().equals(architecture) || !resumed.student().labels().equals(labels)) {
+                LOG.warnf("checkpoint %s has architecture %s and labels %s; the configuration says %s and %s: continuing the"
+                        + " checkpoint's (start a new lineage to change them)", latest.get().getId(),
+                        resumed.student().architecture(), resumed.student().labels(), architecture, labels);
+            }
+            return resumed;
+        }
+        return Trainer.fresh(architecture, labels, tokenizer, settings, dev);
+    }
+
+    static TrainerSettings settings(TrainerConfig c) {
+        LearningRateSchedule schedule = new LearningRateSchedule(c.learningRate(), c.warmupSteps(), c.decay(), c.decaySteps(),
+                c.minLearningRate(), 0);
+        return new TrainerSettings(c.batchSize(), schedule, c.clip(), c.loss(), c.temperature(), c.alpha(), c.replaySize(),
+                c.replayFraction(), c.evalEvery(), c.agreementWindow(), c.seed());
+    }
+
+    static Architecture architecture(TrainerConfig.Model m, int vocabSize, int classes) {
+        String kind = m.architecture().trim().toUpperCase(Locale.ROOT);
+        Architecture a = switch (kind) {
+            case "MLP", "BAG_OF_EMBEDDINGS_MLP" -> Architecture.mlp(vocabSize, classes);
+            case "BILSTM" -> Architecture.bilstm(vocabSize, classes);
+            default -> throw new IllegalArgumentException("distillery.trainer.model.architecture=" + m.architecture()
+                    + ": MLP or BILSTM");
+        };
+        a = a.withMaxLength(m.maxLength());
+        if (m.embeddingSize().isPresent()) {
+            a = a.withEmbeddingSize(m.embeddingSize().get());
+        }
+        if (m.hiddenSize().isPresent()) {
+            a = a.withHiddenSize(m.hiddenSize().get());
+        }
+        if (m.classifierHiddenSize().isPresent() && a.kind() == StudentKind.BILSTM) {
+            a = a.withClassifierHiddenSize(m.classifierHiddenSize().get());
+        }
+        if (m.dropout().isPresent()) {
+            a = a.withDropout(m.dropout().get());
+        }
+        return a;
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        if (loop != null) {
+            loop.stop();
+            try {
+                thread.join(Duration.ofSeconds(60).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (store != null) {
+            store.close();
+        }
+        if (tokenizer != null) {
+            tokenizer.close();
+        }
+    }
+
+    public TrainingLoop loop() {
+        return loop;
+    }
+
+    public boolean loopAlive() {
+        return loop != null && thread.isAlive() && loop.isAlive(Duration.ofMinutes(2));
+    }
+}

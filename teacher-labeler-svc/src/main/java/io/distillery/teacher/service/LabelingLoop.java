@@ -1,0 +1,445 @@
+package io.distillery.teacher.service;
+
+import io.distillery.schemas.AugmentedText;
+import io.distillery.schemas.EscalatedText;
+import io.distillery.schemas.LabeledText;
+import io.distillery.schemas.Prediction;
+import io.distillery.topics.DeadLetters;
+import io.distillery.topics.RecordDecoder;
+import io.distillery.topics.RegistryConfig;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consume, label, produce, commit, in one Kafka transaction per flush (exactly once):
+ *
+ * <pre>
+ * poll (read_committed) → decode (RecordDecoder; failures → &lt;topic&gt;.dlq) → MicroBatcher
+ *   → when due: teacher on each length-sorted batch → begin → LabeledText (+ Prediction for
+ *     escalated texts) + dead letters → sendOffsetsToTransaction → commit
+ * </pre>
+ *
+ * One thread does all of it, so memory is bounded by the batcher: nothing is fetched while a
+ * flush is due, and a slow teacher only slows the loop down (the consumer stays in its group as
+ * long as a flush takes less than max.poll.interval.ms). Any failure aborts the transaction and
+ * rewinds to the last commit; no input ever stops the loop.
+ */
+public final class LabelingLoop implements Runnable, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LabelingLoop.class);
+    private static final Duration IDLE_POLL = Duration.ofMillis(200);
+
+    /** A decoded input waiting for the teacher: exactly one of augmented and escalated is set. */
+    record Pending(ConsumerRecord<byte[], byte[]> source, String text, AugmentedText augmented, EscalatedText escalated) {
+    }
+
+    private record DeadLetter(ConsumerRecord<byte[], byte[]> record, String reason, Throwable cause, String category) {
+    }
+
+    private final LoopSettings settings;
+    private final LabelingTopics topics;
+    private final Labeler labeler;
+    private final TeacherIdentity teacher;
+    private final LabelingMetrics metrics;
+    private final Map<String, Object> clientProperties;
+    private final RecordDecoder<AugmentedText> augmentedDecoder;
+    private final RecordDecoder<EscalatedText> escalatedDecoder;
+    private final Serializer<LabeledText> labeledSerializer;
+    private final Serializer<Prediction> predictionSerializer;
+    private final MicroBatcher<Pending> batcher;
+
+    private final List<DeadLetter> deadLetters = new ArrayList<>();
+    private final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+
+    private KafkaConsumer<byte[], byte[]> consumer;
+    private KafkaProducer<byte[], byte[]> producer;
+    private volatile boolean running = true;
+    private volatile boolean started;
+    private volatile long lastIterationNanos = System.nanoTime();
+    private volatile Throwable fatal;
+    private boolean inTransaction;
+
+    /**
+     * @param clientProperties bootstrap servers and any other client settings, shared by both clients
+     */
+    public LabelingLoop(LoopSettings settings, LabelingTopics topics, Labeler labeler, TeacherIdentity teacher,
+                        Map<String, Object> clientProperties, RegistryConfig registry,
+                        io.micrometer.core.instrument.MeterRegistry meters) {
+        this.settings = settings;
+        this.topics = topics;
+        this.labeler = labeler;
+        this.teacher = teacher;
+        this.clientProperties = Map.copyOf(clientProperties);
+        this.augmentedDecoder = new RecordDecoder<>(topics.augmented(), registry);
+        this.escalatedDecoder = new RecordDecoder<>(topics.escalated(), registry);
+        this.labeledSerializer = topics.labeled().valueSerde(registry).serializer();
+        this.predictionSerializer = topics.predictions().valueSerde(registry).serializer();
+        this.batcher = new MicroBatcher<>(settings.maxBatchSize(), settings.batchesPerFlush(), settings.maxWait());
+        this.metrics = new LabelingMetrics(meters, settings.maxBatchSize(), teacher.temperature(), batcher::size);
+    }
+
+    /** Whether the loop runs and has gone round recently (a teacher call takes seconds at most). */
+    public boolean isAlive(Duration stallLimit) {
+        return started && running && fatal == null && System.nanoTime() - lastIterationNanos < stallLimit.toNanos();
+    }
+
+    public LabelingMetrics metrics() {
+        return metrics;
+    }
+
+    @Override
+    public void run() {
+        try {
+            consumer = newConsumer();
+            producer = newProducer();
+            consumer.subscribe(List.of(topics.augmented().name(), topics.escalated().name()), new Rebalance());
+            started = true;
+            LOG.info("labelling {} and {} into {} as group {} (transactional id {}), batches of up to {}, max wait {}",
+                    topics.augmented().name(), topics.escalated().name(), topics.labeled().name(), settings.groupId(),
+                    settings.transactionalId(), settings.maxBatchSize(), settings.maxWait());
+            int failures = 0;
+            while (running) {
+                lastIterationNanos = System.nanoTime();
+                try {
+                    iterate();
+                    failures = 0;
+                } catch (WakeupException e) {
+                    if (running) {
+                        throw e;
+                    }
+                } catch (RuntimeException e) {
+                    failures++;
+                    LOG.warn("labelling failed ({} in a row); aborting and rewinding to the last commit", failures, e);
+                    recover();
+                    sleepQuietly(Math.min(5_000, 100L << Math.min(failures, 6)));
+                }
+            }
+            if (fatal == null) {
+                try {
+                    flush(); // a clean stop commits what it has
+                } catch (RuntimeException e) {
+                    LOG.warn("final flush failed; the next owner relabels from the last commit", e);
+                }
+            }
+        } catch (Throwable e) {
+            fatal = e;
+            LOG.error("the labelling loop stopped", e);
+        } finally {
+            closeClients();
+        }
+    }
+
+    /** One round: fetch unless a flush is due, then flush when due. */
+    void iterate() {
+        long now = System.nanoTime();
+        if (!batcher.isFull()) {
+            long waitNanos = Math.min(batcher.nanosUntilDue(now), IDLE_POLL.toNanos());
+            ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofNanos(Math.max(waitNanos, 1_000_000)));
+            for (ConsumerRecord<byte[], byte[]> record : records) {
+                accept(record);
+            }
+            if (!records.isEmpty()) {
+                updateLag();
+            }
+        }
+        // A poll of only dead letters commits at once; labels wait for batch mates up to max wait.
+        if (batcher.due(System.nanoTime()) || (batcher.isEmpty() && !offsets.isEmpty())) {
+            flush();
+        }
+    }
+
+    private void accept(ConsumerRecord<byte[], byte[]> record) {
+        offsets.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
+        boolean escalated = record.topic().equals(topics.escalated().name());
+        Pending pending;
+        if (escalated) {
+            RecordDecoder.Decoded<EscalatedText> decoded = escalatedDecoder.decode(record);
+            if (!decoded.ok()) {
+                deadLetter(record, decoded.failure(), decoded.cause(), "undecodable");
+                return;
+            }
+            pending = new Pending(record, decoded.value().getText(), null, decoded.value());
+        } else {
+            RecordDecoder.Decoded<AugmentedText> decoded = augmentedDecoder.decode(record);
+            if (!decoded.ok()) {
+                deadLetter(record, decoded.failure(), decoded.cause(), "undecodable");
+                return;
+            }
+            pending = new Pending(record, decoded.value().getText(), decoded.value(), null);
+        }
+        String text = pending.text();
+        if (text.isBlank()) {
+            deadLetter(record, "empty text: nothing for the teacher to label", null, "empty");
+        } else if (text.length() > settings.maxTextChars()) {
+            deadLetter(record, "text of " + text.length() + " characters is longer than distillery.teacher.max-text-chars="
+                    + settings.maxTextChars(), null, "too-long");
+        } else {
+            batcher.add(pending, text.length(), System.nanoTime());
+        }
+    }
+
+    private void deadLetter(ConsumerRecord<byte[], byte[]> record, String reason, Throwable cause, String category) {
+        deadLetters.add(new DeadLetter(record, reason, cause, category));
+    }
+
+    /** Labels everything queued, then writes labels, dead letters and offsets in one transaction. */
+    void flush() {
+        if (offsets.isEmpty()) {
+            return;
+        }
+        List<List<Pending>> batches = batcher.drain();
+        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
+        Instant now = Instant.now();
+        int sentences = 0;
+        for (List<Pending> batch : batches) {
+            List<float[]> logits = labelBatch(batch);
+            for (int i = 0; i < batch.size(); i++) {
+                if (logits.get(i) != null) {
+                    out.addAll(records(batch.get(i), logits.get(i), now));
+                    sentences++;
+                }
+            }
+        }
+        for (DeadLetter dead : deadLetters) {
+            out.add(DeadLetters.deadLetter(dead.record(), LoopSettings.SERVICE, dead.reason(), dead.cause()));
+        }
+        producer.beginTransaction();
+        inTransaction = true;
+        for (ProducerRecord<byte[], byte[]> record : out) {
+            producer.send(record);
+        }
+        producer.sendOffsetsToTransaction(new HashMap<>(offsets), consumer.groupMetadata());
+        producer.commitTransaction();
+        inTransaction = false;
+        for (DeadLetter dead : deadLetters) {
+            LOG.warn("dead-lettered {}-{}@{}: {}", dead.record().topic(), dead.record().partition(), dead.record().offset(),
+                    dead.reason());
+            metrics.deadLettered(dead.record().topic(), dead.category());
+        }
+        metrics.committed(sentences);
+        deadLetters.clear();
+        offsets.clear();
+    }
+
+    /**
+     * The teacher's logits for a batch. Should the batch fail, each text is tried alone, and a
+     * text the teacher cannot label goes to the dead-letter topic (null in the result).
+     */
+    private List<float[]> labelBatch(List<Pending> batch) {
+        List<String> texts = batch.stream().map(Pending::text).toList();
+        long started = System.nanoTime();
+        try {
+            List<float[]> logits = labeler.label(texts);
+            if (logits.size() != texts.size()) {
+                throw new IllegalStateException("the teacher returned " + logits.size() + " results for " + texts.size() + " texts");
+            }
+            metrics.batch(batch.size(), System.nanoTime() - started);
+            return logits;
+        } catch (Exception e) {
+            if (batch.size() == 1) {
+                deadLetter(batch.get(0).source(), "the teacher cannot label this text: " + e, e, "teacher-error");
+                List<float[]> none = new ArrayList<>();
+                none.add(null);
+                return none;
+            }
+            LOG.warn("the teacher failed on a batch of {}; labelling its texts one by one", batch.size(), e);
+            List<float[]> logits = new ArrayList<>(batch.size());
+            for (Pending pending : batch) {
+                logits.add(labelBatch(List.of(pending)).get(0));
+            }
+            return logits;
+        }
+    }
+
+    private List<ProducerRecord<byte[], byte[]>> records(Pending pending, float[] logits, Instant now) {
+        byte[] key = pending.source().key();
+        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(2);
+        String labeledTopic = topics.labeled().name();
+        LabeledText labeled;
+        if (pending.escalated() != null) {
+            EscalatedText in = pending.escalated();
+            labeled = LabelMapping.labeled(in, logits, teacher, now);
+            String predictions = topics.predictions().name();
+            Prediction prediction = LabelMapping.prediction(in, logits, teacher, now);
+            out.add(new ProducerRecord<>(predictions, key(key, in.getId()), predictionSerializer.serialize(predictions, prediction)));
+            metrics.labeled("escalated", logits, now.toEpochMilli() - in.getEventTime().toEpochMilli());
+        } else {
+            AugmentedText in = pending.augmented();
+            labeled = LabelMapping.labeled(in, logits, teacher, now);
+            metrics.labeled("augmented", logits, now.toEpochMilli() - in.getEventTime().toEpochMilli());
+        }
+        out.add(new ProducerRecord<>(labeledTopic, key(key, labeled.getId()), labeledSerializer.serialize(labeledTopic, labeled)));
+        return out;
+    }
+
+    /** The record's own key, or its id when it came without one. */
+    private static byte[] key(byte[] key, String id) {
+        return key != null ? key : id.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** After a failure: abort (or replace the producer), forget what was pending, seek back to the last commit. */
+    private void recover() {
+        metrics.aborted();
+        try {
+            if (inTransaction) {
+                producer.abortTransaction();
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("abort failed ({}); replacing the producer", e.toString());
+            try {
+                producer.close(Duration.ofSeconds(5));
+            } catch (RuntimeException ignored) {
+                // replaced anyway
+            }
+            producer = newProducer();
+        }
+        inTransaction = false;
+        batcher.drain();
+        deadLetters.clear();
+        offsets.clear();
+        rewind(consumer.assignment());
+    }
+
+    private void rewind(Set<TopicPartition> partitions) {
+        if (partitions.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(partitions);
+        List<TopicPartition> fromStart = new ArrayList<>();
+        for (TopicPartition partition : partitions) {
+            OffsetAndMetadata offset = committed.get(partition);
+            if (offset == null) {
+                fromStart.add(partition);
+            } else {
+                consumer.seek(partition, offset);
+            }
+        }
+        consumer.seekToBeginning(fromStart);
+    }
+
+    private void updateLag() {
+        long lag = 0;
+        for (TopicPartition partition : consumer.assignment()) {
+            lag += consumer.currentLag(partition).orElse(0);
+        }
+        metrics.consumerLag(lag);
+    }
+
+    private final class Rebalance implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            // Commit what was read from them before another instance takes over.
+            if (!partitions.isEmpty()) {
+                flush();
+            }
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            LOG.info("assigned {}", partitions);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            // Someone else owns them already: whatever was pending is theirs to relabel.
+            batcher.drain();
+            deadLetters.clear();
+            offsets.clear();
+        }
+    }
+
+    private KafkaConsumer<byte[], byte[]> newConsumer() {
+        Map<String, Object> props = new HashMap<>(clientProperties);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.transactionalId() + "-consumer");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // One poll never brings more than one flush: with the queue below capacity before a poll,
+        // the loop holds fewer than two flushes of records at any time.
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, batcher.capacity());
+        props.putAll(topics.augmented().consumerOverrides());
+        return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private KafkaProducer<byte[], byte[]> newProducer() {
+        Map<String, Object> props = new HashMap<>(clientProperties);
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, settings.transactionalId());
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, settings.transactionalId() + "-producer");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 262144);
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        props.putAll(topics.labeled().producerOverrides());
+        KafkaProducer<byte[], byte[]> created = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+        created.initTransactions();
+        return created;
+    }
+
+    /** Asks the loop to stop: it commits what it holds and closes its clients. */
+    public void stop() {
+        running = false;
+        KafkaConsumer<byte[], byte[]> current = consumer;
+        if (current != null) {
+            current.wakeup();
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private void closeClients() {
+        if (consumer != null) {
+            try {
+                consumer.close(Duration.ofSeconds(5));
+            } catch (RuntimeException e) {
+                LOG.debug("consumer close", e);
+            }
+        }
+        if (producer != null) {
+            try {
+                producer.close(Duration.ofSeconds(5));
+            } catch (RuntimeException e) {
+                LOG.debug("producer close", e);
+            }
+        }
+        augmentedDecoder.close();
+        escalatedDecoder.close();
+        labeledSerializer.close();
+        predictionSerializer.close();
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

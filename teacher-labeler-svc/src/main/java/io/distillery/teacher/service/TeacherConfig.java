@@ -1,0 +1,45 @@
+package io.distillery.teacher.service;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** {@code distillery.teacher.*}: which teacher, where it runs, and how texts are batched. */
+@ConfigMapping(prefix = "distillery.teacher")
+public interface TeacherConfig {
+
+    /** The teacher bundle directory (`./distillery teacher fit` writes the default one). */
+    @WithDefault(".distillery/teacher/default")
+    String bundleDir();
+
+    /** auto (a GPU when the engine sees one, else the CPU), cpu or gpu (fails without one). */
+    @WithDefault("auto")
+    String device();
+
+    /** The most texts per teacher call. */
+    @WithDefault("32")
+    int maxBatchSize();
+
+    /** Full batches per Kafka transaction; the in-memory queue never exceeds twice max-batch-size × this. */
+    @WithDefault("4")
+    int batchesPerFlush();
+
+    /** The longest a text waits for batch mates. */
+    @WithDefault("50ms")
+    Duration maxWait();
+
+    /** Publish this temperature instead of the bundle's recommended one. */
+    Optional<Double> temperature();
+
+    /** Longer texts go to the dead-letter topic; shorter ones are truncated by the tokenizer. */
+    @WithDefault("10000")
+    int maxTextChars();
+
+    /** The consumer group all instances share (application.properties puts the topic prefix in front). */
+    @WithDefault("distillery-teacher-labeler")
+    String groupId();
+
+    /** Unique per instance; empty: group id + host name + a random suffix. */
+    Optional<String> transactionalId();
+}
