@@ -1,11 +1,11 @@
 package io.distillery.trainer.service;
 
+import io.distillery.service.RateWindow;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -15,7 +15,6 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class TrainerMetrics {
 
-    private static final long RATE_WINDOW_NANOS = Duration.ofSeconds(10).toNanos();
 
     private final MeterRegistry registry;
     private final Counter examples;
@@ -27,8 +26,7 @@ public final class TrainerMetrics {
     private final AtomicReference<Double> agreement = new AtomicReference<>(Double.NaN);
     private final AtomicReference<Double> learningRate = new AtomicReference<>(Double.NaN);
     private final AtomicLong lag = new AtomicLong();
-    private final AtomicLong total = new AtomicLong();
-    private final ArrayDeque<long[]> window = new ArrayDeque<>();
+    private final RateWindow window = new RateWindow(Duration.ofSeconds(10));
 
     public TrainerMetrics(MeterRegistry registry, String lineage) {
         this.registry = registry;
@@ -61,14 +59,7 @@ public final class TrainerMetrics {
         agreement.set(teacherAgreement);
         devAccuracy.set(accuracy);
         learningRate.set(lr);
-        long now = System.nanoTime();
-        long sum = total.addAndGet(fresh);
-        synchronized (window) {
-            window.addLast(new long[] {now, sum});
-            while (window.size() > 1 && now - window.peekFirst()[0] > RATE_WINDOW_NANOS) {
-                window.removeFirst();
-            }
-        }
+        window.record(fresh);
     }
 
     public void checkpointed(int bytes) {
@@ -85,16 +76,6 @@ public final class TrainerMetrics {
     }
 
     public double rate() {
-        synchronized (window) {
-            if (window.size() < 2) {
-                return 0;
-            }
-            long[] first = window.peekFirst();
-            long[] last = window.peekLast();
-            if (System.nanoTime() - last[0] > RATE_WINDOW_NANOS) {
-                return 0;
-            }
-            return (last[1] - first[1]) / ((last[0] - first[0]) / 1e9);
-        }
+        return window.perSecond();
     }
 }

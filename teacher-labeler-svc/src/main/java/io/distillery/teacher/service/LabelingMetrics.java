@@ -1,13 +1,13 @@
 package io.distillery.teacher.service;
 
 import io.distillery.teacher.TeacherMetrics;
+import io.distillery.service.RateWindow;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -19,7 +19,6 @@ import java.util.function.Supplier;
  */
 public final class LabelingMetrics {
 
-    private static final long RATE_WINDOW_NANOS = Duration.ofSeconds(10).toNanos();
 
     private final MeterRegistry registry;
     private final int maxBatchSize;
@@ -33,9 +32,7 @@ public final class LabelingMetrics {
     private final Counter commits;
     private final Counter aborts;
     private final AtomicLong consumerLag = new AtomicLong();
-    private final AtomicLong total = new AtomicLong();
-    /** (nanoTime, total) pairs of the last 10 s, for the rate. */
-    private final ArrayDeque<long[]> window = new ArrayDeque<>();
+    private final RateWindow window = new RateWindow(Duration.ofSeconds(10));
 
     public LabelingMetrics(MeterRegistry registry, int maxBatchSize, double temperature, Supplier<Number> queueSize) {
         this.registry = registry;
@@ -90,14 +87,7 @@ public final class LabelingMetrics {
 
     public void committed(int sentences) {
         commits.increment();
-        long now = System.nanoTime();
-        long sum = total.addAndGet(sentences);
-        synchronized (window) {
-            window.addLast(new long[] {now, sum});
-            while (window.size() > 1 && now - window.peekFirst()[0] > RATE_WINDOW_NANOS) {
-                window.removeFirst();
-            }
-        }
+        window.record(sentences);
     }
 
     public void aborted() {
@@ -109,16 +99,6 @@ public final class LabelingMetrics {
     }
 
     double rate() {
-        synchronized (window) {
-            if (window.size() < 2) {
-                return 0;
-            }
-            long[] first = window.peekFirst();
-            long[] last = window.peekLast();
-            if (System.nanoTime() - last[0] > RATE_WINDOW_NANOS) {
-                return 0;
-            }
-            return (last[1] - first[1]) / ((last[0] - first[0]) / 1e9);
-        }
+        return window.perSecond();
     }
 }
