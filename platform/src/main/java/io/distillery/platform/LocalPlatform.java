@@ -68,9 +68,7 @@ public final class LocalPlatform {
      * returns. Starting nothing when both run is not an error.
      */
     public UpResult up(Duration timeout) {
-        brokerProcess.clearStalePidFile();
-        registryProcess.clearStalePidFile();
-        Status before = status();
+        Status before = status(); // also clears PID files left by crashed or foreign processes
         if (before.allRunning()) {
             return new UpResult(List.of(), before);
         }

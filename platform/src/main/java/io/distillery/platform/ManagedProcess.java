@@ -35,7 +35,7 @@ final class ManagedProcess {
 
     Path logFile() { return logFile; }
 
-    /** The running process recorded in the PID file, if it is still ours; removes a stale file. */
+    /** The running process recorded in the PID file, if it is still ours; a stale file is removed on the way. */
     Optional<ProcessHandle> running() {
         if (!Files.exists(pidFile)) {
             return Optional.empty();
@@ -51,11 +51,6 @@ final class ManagedProcess {
             deleteQuietly(pidFile);
         }
         return process;
-    }
-
-    /** Removes a PID file whose process is gone or not ours; returns whether there was one. */
-    boolean clearStalePidFile() {
-        return Files.exists(pidFile) && running().isEmpty();
     }
 
     /**
