@@ -85,7 +85,7 @@ public final class RawPredictorBenchmark {
             seconds = (System.nanoTime() - started) / 1e9;
         } while (done < minSentences || seconds < MIN_SECONDS);
         return new Result(batchSize, done / seconds, String.format(Locale.ROOT,
-                "{\"name\":\"raw\",\"batch_size\":%d,\"sentences_per_s\":%.1f,\"sentences\":%d,\"seconds\":%.2f,"
+                "{\"name\":\"raw\",\"batch\":%d,\"sentences_per_s\":%.1f,\"sentences\":%d,\"seconds\":%.2f,"
                         + "\"teacher\":\"%s\",\"device\":\"%s\"}",
                 batchSize, done / seconds, done, seconds, teacher.manifest().id(),
                 teacher.device().isGpu() ? "gpu" + teacher.device().getDeviceId() : "cpu"));

@@ -38,8 +38,8 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * poll (read_committed) → decode (RecordDecoder; failures → &lt;topic&gt;.dlq) → MicroBatcher
- *   → when due: teacher on each length-sorted batch → begin → LabeledText (+ Prediction for
- *     escalated texts) + dead letters → sendOffsetsToTransaction → commit
+ *   → when due: begin → teacher on each length-sorted batch, its LabeledText (+ Prediction for
+ *     escalated texts) sent at once → dead letters → sendOffsetsToTransaction → commit
  * </pre>
  *
  * One thread does all of it, so memory is bounded by the batcher: nothing is fetched while a
@@ -205,31 +205,30 @@ public final class LabelingLoop implements Runnable, AutoCloseable {
         deadLetters.add(new DeadLetter(record, reason, cause, category));
     }
 
-    /** Labels everything queued, then writes labels, dead letters and offsets in one transaction. */
+    /**
+     * Labels everything queued and writes labels, dead letters and offsets in one transaction.
+     * Each batch's records are sent as soon as it is labelled, so the producer ships them while
+     * the teacher works on the next batch; only the commit itself waits on the broker.
+     */
     void flush() {
         if (offsets.isEmpty()) {
             return;
         }
-        List<List<Pending>> batches = batcher.drain();
-        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
+        producer.beginTransaction();
+        inTransaction = true;
         Instant now = Instant.now();
         int sentences = 0;
-        for (List<Pending> batch : batches) {
+        for (List<Pending> batch : batcher.drain()) {
             List<float[]> logits = labelBatch(batch);
             for (int i = 0; i < batch.size(); i++) {
                 if (logits.get(i) != null) {
-                    out.addAll(records(batch.get(i), logits.get(i), now));
+                    records(batch.get(i), logits.get(i), now).forEach(producer::send);
                     sentences++;
                 }
             }
         }
         for (DeadLetter dead : deadLetters) {
-            out.add(DeadLetters.deadLetter(dead.record(), LoopSettings.SERVICE, dead.reason(), dead.cause()));
-        }
-        producer.beginTransaction();
-        inTransaction = true;
-        for (ProducerRecord<byte[], byte[]> record : out) {
-            producer.send(record);
+            producer.send(DeadLetters.deadLetter(dead.record(), LoopSettings.SERVICE, dead.reason(), dead.cause()));
         }
         producer.sendOffsetsToTransaction(new HashMap<>(offsets), consumer.groupMetadata());
         producer.commitTransaction();

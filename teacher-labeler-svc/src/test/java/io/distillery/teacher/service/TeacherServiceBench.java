@@ -19,6 +19,8 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -32,13 +34,15 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * first the raw predictor at several batch sizes (ragged, unsorted batches, as
  * {@link RawPredictorBenchmark}), then the service as deployed (the Quarkus jar in its own JVM,
  * exactly once) on a real broker and registry, timed from its first commit to its last over N
- * pre-produced AugmentedText records. Prints JSON lines; the last one's {@code ratio_to_raw} is
- * service / the best raw figure measured
- * (any batch size, or the length-bucketed feed measured before and after the service).
+ * pre-produced AugmentedText records, once per instance count (scale-out through the consumer
+ * group). Prints JSON lines; the last, {@code "name":"ratio"}, has {@code service_over_raw}: one
+ * instance over the best raw figure measured (any batch size, or the length-bucketed feed
+ * measured before and after the service), and each instance count's speed-up over one.
  *
  * <pre>
  * --bundle DIR --jar teacher-labeler-svc/target/quarkus-app/quarkus-run.jar [--records 3000]
- * [--batch-sizes 1,8,16,32,64] [--max-batch-size 32] [--device auto|cpu|gpu]
+ * [--batch-sizes 1,8,16,32,64] [--max-batch-size 32] [--batches-per-flush 4] [--instances 1,2]
+ * [--device auto|cpu|gpu]
  * </pre>
  */
 public final class TeacherServiceBench {
@@ -51,6 +55,8 @@ public final class TeacherServiceBench {
         int[] batchSizes = Arrays.stream(option(args, "--batch-sizes", "1,8,16,32,64").split(","))
                 .mapToInt(Integer::parseInt).toArray();
         String device = option(args, "--device", "auto");
+        int batchesPerFlush = Integer.parseInt(option(args, "--batches-per-flush", "4"));
+        int[] instances = Arrays.stream(option(args, "--instances", "1,2").split(",")).mapToInt(Integer::parseInt).toArray();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " missing: build the service first (mvn -pl teacher-labeler-svc package)");
         }
@@ -58,10 +64,6 @@ public final class TeacherServiceBench {
             throw new IllegalStateException("no teacher bundle at " + bundle + ": ./distillery teacher fit");
         }
         TestPlatform platform = TestPlatform.shared();
-        String prefix = platform.uniqueName("bench") + ".";
-        platform.createTopics(Topics.newTopics(prefix, (short) 1));
-        Topic<AugmentedText> augmented = Topics.TEXT_AUGMENTED.withPrefix(prefix);
-        produce(platform, augmented, records);
 
         // The raw predictor, with the broker and registry up but idle.
         double rawAtServiceBatch = 0;
@@ -74,59 +76,93 @@ public final class TeacherServiceBench {
             }
         }
         // The same predictor fed as the service feeds it (length-bucketed flushes): the ceiling without Kafka.
-        double bucketed = rawBucketed(bundle, DeviceChoice.parse(device), maxBatchSize, 4, records);
+        double bucketed = rawBucketed(bundle, DeviceChoice.parse(device), maxBatchSize, batchesPerFlush, records);
 
+        Map<Integer, Double> serviceRates = new TreeMap<>();
+        for (int count : instances) {
+            double rate = service(platform, jar, bundle, device, count, records, maxBatchSize, batchesPerFlush);
+            serviceRates.put(count, rate);
+        }
+        // Once more after the service: on a shared machine the load changes, and the ratio is taken
+        // against the better of the two (and of every raw batch size), the strictest comparison.
+        double bucketedAfter = rawBucketed(bundle, DeviceChoice.parse(device), maxBatchSize, batchesPerFlush, records);
+        bestRaw = Math.max(bestRaw, Math.max(bucketed, bucketedAfter));
+        double single = serviceRates.getOrDefault(1, Double.NaN);
+        System.out.println(String.format(Locale.ROOT,
+                "{\"name\":\"ratio\",\"service_over_raw\":%.3f,\"service_over_raw_same_batch_size\":%.3f,"
+                        + "\"service_sentences_per_s\":%.1f,\"best_raw_sentences_per_s\":%.1f,\"instances_speedup\":%s}",
+                single / bestRaw, rawAtServiceBatch > 0 ? single / rawAtServiceBatch : Double.NaN, single, bestRaw,
+                speedups(serviceRates)));
+        System.exit(0); // runs the platform's shutdown hook: broker and registry stop
+    }
+
+    /**
+     * The service as deployed: {@code count} Quarkus jars in their own JVMs, one consumer group, on a
+     * fresh prefix with {@code records} pre-produced texts; timed from the group's first commit to
+     * its last. Prints one line and returns sentences/s.
+     */
+    private static double service(TestPlatform platform, Path jar, Path bundle, String device, int count, int records,
+                                  int maxBatchSize, int batchesPerFlush) throws Exception {
+        String prefix = platform.uniqueName("bench") + ".";
+        platform.createTopics(Topics.newTopics(prefix, (short) 1));
+        Topic<AugmentedText> augmented = Topics.TEXT_AUGMENTED.withPrefix(prefix);
+        produce(platform, augmented, records);
+        List<Process> services = new ArrayList<>();
         Path log = Files.createTempFile("teacher-bench-", ".log");
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "-jar", jar.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().put("DISTILLERY_KAFKA_BOOTSTRAP_SERVERS", platform.bootstrapServers());
-        builder.environment().put("DISTILLERY_REGISTRY_URL", platform.registryUrl());
-        builder.environment().put("DISTILLERY_TOPICS_PREFIX", prefix);
-        builder.environment().put("DISTILLERY_TEACHER_BUNDLE_DIR", bundle.toString());
-        builder.environment().put("DISTILLERY_TEACHER_DEVICE", device);
-        builder.environment().put("DISTILLERY_TEACHER_MAX_BATCH_SIZE", Integer.toString(maxBatchSize));
-        builder.environment().put("DJL_OFFLINE", "true");
-        builder.environment().put("OPT_OUT_TRACKING", "true");
-        builder.environment().put("QUARKUS_HTTP_PORT", "0");
-        Process service = builder.start();
-        double rate;
-        long measured;
-        double measuredSeconds;
         try (Admin admin = platform.admin()) {
+            for (int i = 0; i < count; i++) {
+                ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx1g", "-jar", jar.toString()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+                builder.environment().put("DISTILLERY_KAFKA_BOOTSTRAP_SERVERS", platform.bootstrapServers());
+                builder.environment().put("DISTILLERY_REGISTRY_URL", platform.registryUrl());
+                builder.environment().put("DISTILLERY_TOPICS_PREFIX", prefix);
+                builder.environment().put("DISTILLERY_TEACHER_BUNDLE_DIR", bundle.toString());
+                builder.environment().put("DISTILLERY_TEACHER_DEVICE", device);
+                builder.environment().put("DISTILLERY_TEACHER_MAX_BATCH_SIZE", Integer.toString(maxBatchSize));
+                builder.environment().put("DISTILLERY_TEACHER_BATCHES_PER_FLUSH", Integer.toString(batchesPerFlush));
+                builder.environment().put("DJL_OFFLINE", "true");
+                builder.environment().put("OPT_OUT_TRACKING", "true");
+                builder.environment().put("QUARKUS_HTTP_PORT", "0");
+                services.add(builder.start());
+            }
             String group = prefix + "distillery-teacher-labeler";
             long first;
             while ((first = CommittedRecords.committed(admin, group, augmented.name())) == 0) {
-                requireAlive(service, log);
+                requireAlive(services, log);
                 Thread.sleep(100);
             }
             long start = System.nanoTime();
             long done;
             while ((done = CommittedRecords.committed(admin, group, augmented.name())) < records) {
-                requireAlive(service, log);
+                requireAlive(services, log);
                 Thread.sleep(100);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            rate = (done - first) / seconds;
-            measured = done - first;
-            measuredSeconds = seconds;
+            double rate = (done - first) / seconds;
+            System.out.println(String.format(Locale.ROOT,
+                    "{\"name\":\"service\",\"instances\":%d,\"batch\":%d,\"sentences_per_s\":%.1f,\"records\":%d,"
+                            + "\"measured_records\":%d,\"measured_s\":%.2f,\"batches_per_flush\":%d,"
+                            + "\"processing_guarantee\":\"exactly_once\",\"cores\":%d,\"java\":\"%s\"}",
+                    count, maxBatchSize, rate, records, done - first, seconds, batchesPerFlush,
+                    Runtime.getRuntime().availableProcessors(), System.getProperty("java.version")));
+            return rate;
         } finally {
-            service.destroy();
-            service.waitFor(30, TimeUnit.SECONDS);
+            for (Process service : services) {
+                service.destroy();
+            }
+            for (Process service : services) {
+                service.waitFor(30, TimeUnit.SECONDS);
+            }
         }
-        // Once more after the service: on a shared machine the load changes, and the ratio is taken
-        // against the better of the two (and of every raw batch size), the strictest comparison.
-        double bucketedAfter = rawBucketed(bundle, DeviceChoice.parse(device), maxBatchSize, 4, records);
-        double bestBucketed = Math.max(bucketed, bucketedAfter);
-        double bestOverall = Math.max(bestRaw, bestBucketed);
-        System.out.println(String.format(Locale.ROOT,
-                "{\"name\":\"service\",\"sentences_per_s\":%.1f,\"ratio_to_raw\":%.3f,"
-                        + "\"ratio_to_raw_same_batch_size\":%.3f,\"ratio_to_raw_length_bucketed\":%.3f,"
-                        + "\"records\":%d,\"measured_records\":%d,\"measured_s\":%.2f,\"max_batch_size\":%d,"
-                        + "\"batches_per_flush\":4,\"processing_guarantee\":\"exactly_once\",\"cores\":%d,\"java\":\"%s\"}",
-                rate, rate / bestOverall, rawAtServiceBatch > 0 ? rate / rawAtServiceBatch : Double.NaN, rate / bestBucketed,
-                records, measured, measuredSeconds, maxBatchSize, Runtime.getRuntime().availableProcessors(),
-                System.getProperty("java.version")));
-        System.exit(0); // runs the platform's shutdown hook: broker and registry stop
+    }
+
+    /** Each instance count's rate over the single instance's, as a JSON object. */
+    private static String speedups(Map<Integer, Double> rates) {
+        double single = rates.getOrDefault(1, Double.NaN);
+        StringBuilder json = new StringBuilder("{");
+        rates.forEach((count, rate) -> json.append(json.length() > 1 ? "," : "")
+                .append(String.format(Locale.ROOT, "\"%d\":%.3f", count, rate / single)));
+        return json.append('}').toString();
     }
 
     /**
@@ -157,7 +193,7 @@ public final class TeacherServiceBench {
             } while (done < Math.min(records, 1024) || seconds < 3.0);
             double rate = done / seconds;
             System.out.println(String.format(Locale.ROOT,
-                    "{\"name\":\"raw_length_bucketed\",\"batch_size\":%d,\"sentences_per_s\":%.1f,\"sentences\":%d,"
+                    "{\"name\":\"raw_length_bucketed\",\"batch\":%d,\"sentences_per_s\":%.1f,\"sentences\":%d,"
                             + "\"seconds\":%.2f,\"flush\":%d}", maxBatchSize, rate, done, seconds, batcher.capacity()));
             return rate;
         }
@@ -186,9 +222,11 @@ public final class TeacherServiceBench {
         }
     }
 
-    private static void requireAlive(Process service, Path log) {
-        if (!service.isAlive()) {
-            throw new IllegalStateException("the service exited with " + service.exitValue() + "; see " + log);
+    private static void requireAlive(List<Process> services, Path log) {
+        for (Process service : services) {
+            if (!service.isAlive()) {
+                throw new IllegalStateException("a service exited with " + service.exitValue() + "; see " + log);
+            }
         }
     }
 
