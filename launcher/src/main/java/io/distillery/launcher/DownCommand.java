@@ -1,5 +1,7 @@
 package io.distillery.launcher;
 
+import io.distillery.platform.LocalServices;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -7,7 +9,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-@Command(name = "down", description = "Stop everything `up` started, by PID. Data stays in the data directory.")
+@Command(name = "down", description = "Stop everything `up` or `demo` started (services, registry, broker), by PID. Data stays in the data directory.")
 final class DownCommand implements Callable<Integer> {
 
     @Mixin
@@ -18,7 +20,8 @@ final class DownCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<String> stopped = options.platform().down();
+        List<String> stopped = new ArrayList<>(new LocalServices(options.settings(), PlatformOptions.projectDir(), System.getenv()).stopAll());
+        stopped.addAll(options.platform().down());
         out().println(stopped.isEmpty() ? "Nothing was running." : "Stopped " + String.join(" and ", stopped) + ".");
         return 0;
     }

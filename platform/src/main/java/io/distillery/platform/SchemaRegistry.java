@@ -76,17 +76,7 @@ public final class SchemaRegistry {
 
     /** Whether the registry answers its readiness check. */
     boolean ready() {
-        try {
-            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(
-                    URI.create("http://" + settings.host() + ":" + settings.registryManagementPort() + "/health/ready"))
-                    .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
-            return response.statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return ReadinessProbe.answersOk(URI.create("http://" + settings.host() + ":" + settings.registryManagementPort() + "/health/ready"));
     }
 
     /** Every subject must stay BACKWARD compatible: consumers on the old schema read new data. */

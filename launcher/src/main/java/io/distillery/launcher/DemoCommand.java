@@ -1,0 +1,322 @@
+package io.distillery.launcher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.distillery.launcher.demo.DemoTexts;
+import io.distillery.launcher.demo.Freshness;
+import io.distillery.launcher.demo.PipelineWatcher;
+import io.distillery.launcher.demo.ProgressView;
+import io.distillery.platform.LocalPlatform;
+import io.distillery.platform.LocalServices;
+import io.distillery.platform.LocalServices.Service;
+import io.distillery.platform.PlatformSettings;
+import io.distillery.schemas.RawText;
+import io.distillery.topics.RegistryConfig;
+import io.distillery.topics.Topic;
+import io.distillery.topics.Topics;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ./distillery demo}: the whole loop on this machine. Brings up the broker and registry and
+ * the four services (each a process of its own, configured by environment variables as in
+ * docker-compose.yml), streams unlabelled text into text.raw, shows the pipeline live, prints a
+ * summary, and stops everything it started.
+ */
+@Command(name = "demo", description = "Run the whole continual-distillation loop on this machine and watch it learn.")
+final class DemoCommand implements Callable<Integer> {
+
+    @Mixin
+    PlatformOptions options;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--duration", description = "Stop after this long (ISO-8601 or seconds, e.g. PT10M or 600); default: until Ctrl-C.",
+            converter = DurationConverter.class)
+    Duration duration;
+
+    @Option(names = "--json", description = "Print the summary as one JSON object (the live view goes to stderr).")
+    boolean json;
+
+    @Option(names = "--rate", defaultValue = "10", description = "Raw texts produced per second (default ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(names = "--sources", split = ",", defaultValue = "uci,reviews,tweets",
+            description = "Text sources, in order (default ${DEFAULT-VALUE}).")
+    List<String> sources;
+
+    @Option(names = "--augmentations", defaultValue = "4",
+            description = "Augmented variants per raw text (Tang et al. use 20; fewer keep the teacher up with the stream on a small CPU; default ${DEFAULT-VALUE}).")
+    int augmentations;
+
+    @Option(names = "--refresh", defaultValue = "PT2S", converter = DurationConverter.class,
+            description = "How often the live view is redrawn (default ${DEFAULT-VALUE}).")
+    Duration refresh;
+
+    @Option(names = "--start-timeout", defaultValue = "PT5M", converter = DurationConverter.class,
+            description = "How long each service may take to become ready (default ${DEFAULT-VALUE}).")
+    Duration startTimeout;
+
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final CountDownLatch cleanedUp = new CountDownLatch(1);
+
+    @Override
+    public Integer call() throws Exception {
+        Path project = PlatformOptions.projectDir();
+        PlatformSettings settings = options.settings();
+        Path bundle = Path.of(System.getenv().getOrDefault("DISTILLERY_TEACHER_BUNDLE_DIR",
+                project.resolve(".distillery/teacher/default").toString())).toAbsolutePath();
+        if (!Files.isRegularFile(bundle.resolve("teacher.properties"))) {
+            throw new IllegalStateException("no teacher bundle at " + bundle + ": run ./distillery teacher fit (./distillery demo does it for you)");
+        }
+        PrintWriter view = json ? new PrintWriter(System.err, true) : out();
+        Thread hook = new Thread(this::onCtrlC, "demo-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+
+        LocalPlatform platform = new LocalPlatform(settings);
+        LocalServices services = new LocalServices(settings, project, System.getenv());
+        List<Service> startedServices = new ArrayList<>();
+        boolean startedPlatform = false;
+        long startNanos = System.nanoTime();
+        AtomicLong produced = new AtomicLong();
+        Map<String, Object> summary = null;
+        try {
+            view.println("distillery demo: starting the broker and the schema registry...");
+            startedPlatform = !platform.up(Duration.ofMinutes(3)).started().isEmpty();
+            platform.createTopics(Topics.newTopics("", (short) 1));
+            view.println("distillery demo: starting augmenter, teacher labeller, student trainer and serving (logs in "
+                    + settings.runDir() + ")...");
+            for (Map.Entry<Service, Map<String, String>> entry : serviceSettings(bundle, settings).entrySet()) {
+                if (services.start(entry.getKey(), entry.getValue())) {
+                    startedServices.add(entry.getKey());
+                }
+            }
+            for (Service service : Service.values()) {
+                services.awaitReady(service, startTimeout);
+                if (stopping.get()) {
+                    return 130;
+                }
+            }
+            view.printf("distillery demo: all running; predictions on %s, POST %s, dashboard %s%n",
+                    Topics.TEXT_PREDICTIONS.name(), services.url(Service.SERVING, "/predict"), services.url(Service.SERVING, "/dashboard"));
+
+            List<DemoTexts.Text> texts = DemoTexts.load(sources, settings.cacheDir(), note -> view.println("distillery demo: " + note));
+            Freshness freshness = new Freshness();
+            Map<String, Object> clients = Map.of("bootstrap.servers", settings.bootstrapServers());
+            RegistryConfig registry = RegistryConfig.at(settings.registryUrl());
+            try (PipelineWatcher watcher = new PipelineWatcher("", clients, registry, freshness)) {
+                Thread watching = new Thread(watcher, "demo-watcher");
+                watching.setDaemon(true);
+                watching.start();
+                Thread producing = new Thread(() -> produce(texts, clients, registry, freshness, produced), "demo-producer");
+                producing.setDaemon(true);
+                producing.start();
+
+                ProgressView progress = new ProgressView(teacherId(bundle), teacherDevAccuracy(bundle));
+                long end = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
+                boolean terminal = System.console() != null && !json;
+                long lastPlainPrint = 0;
+                while (!stopping.get() && System.nanoTime() < end) {
+                    Thread.sleep(refresh.toMillis());
+                    progress.add(watcher.snapshot());
+                    double elapsed = (System.nanoTime() - startNanos) / 1e9;
+                    List<String> lines = progress.render(produced.get(), elapsed);
+                    if (terminal) {
+                        view.print("\033[H\033[2J" + String.join("\n", lines) + "\n");
+                        view.flush();
+                    } else if (System.nanoTime() - lastPlainPrint > TimeUnit.SECONDS.toNanos(30)) {
+                        lastPlainPrint = System.nanoTime();
+                        view.println(String.join("\n", lines));
+                    }
+                }
+                stopping.set(true);
+                producing.join(5_000);
+                progress.add(watcher.snapshot());
+                double elapsed = (System.nanoTime() - startNanos) / 1e9;
+                if (!json) {
+                    view.println(String.join("\n", progress.render(produced.get(), elapsed)));
+                }
+                summary = progress.summary(produced.get(), elapsed, List.of());
+            }
+        } finally {
+            stopping.set(true);
+            List<Long> pids = new ArrayList<>();
+            for (Service service : startedServices) {
+                services.running(service).ifPresent(p -> pids.add(p.pid()));
+            }
+            view.println("distillery demo: stopping " + (startedServices.isEmpty() ? "nothing (the services ran before)" : "the services")
+                    + (startedPlatform ? ", the broker and the registry" : "") + "...");
+            for (Service service : startedServices) {
+                services.stop(service);
+            }
+            if (startedPlatform) {
+                platform.down();
+            }
+            List<String> left = pids.stream().filter(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+                    .map(pid -> "pid " + pid).toList();
+            if (summary != null) {
+                summary.put("processes_left", left);
+                print(summary);
+            }
+            cleanedUp.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException alreadyShuttingDown) {
+                // Ctrl-C: the hook is what waits for this clean-up
+            }
+        }
+        return 0;
+    }
+
+    /** Each service's settings for the demo, as environment variables (the names docker-compose.yml uses). */
+    private Map<Service, Map<String, String>> serviceSettings(Path bundle, PlatformSettings settings) {
+        Map<Service, Map<String, String>> env = new EnumMap<>(Service.class);
+        env.put(Service.AUGMENTER, Map.of("DISTILLERY_AUGMENTER_N_ITER", Integer.toString(augmentations),
+                "DISTILLERY_STATE_DIR", settings.dataDir().resolve("augmenter-state").toString()));
+        env.put(Service.TEACHER_LABELER, Map.of("DISTILLERY_TEACHER_BUNDLE_DIR", bundle.toString()));
+        env.put(Service.STUDENT_TRAINER, Map.of("DISTILLERY_TRAINER_TOKENIZER", bundle.resolve("tokenizer.json").toString()));
+        env.put(Service.SERVING, Map.of("DISTILLERY_SERVING_CONTROL_TOKEN", ControlToken.readOrCreate(settings.runDir())));
+        return env;
+    }
+
+    private void produce(List<DemoTexts.Text> texts, Map<String, Object> clients, RegistryConfig registry, Freshness freshness,
+                         AtomicLong produced) {
+        Topic<RawText> raw = Topics.TEXT_RAW;
+        Map<String, Object> props = new HashMap<>(clients);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        try (Serde<RawText> serde = raw.valueSerde(registry);
+             KafkaProducer<String, RawText> producer = new KafkaProducer<>(props, new StringSerializer(), serde.serializer())) {
+            long intervalNanos = (long) (1e9 / rate);
+            long next = System.nanoTime();
+            String run = Long.toString(System.currentTimeMillis(), 36);
+            for (int i = 0; !stopping.get(); i++) {
+                DemoTexts.Text text = texts.get(i % texts.size());
+                // A run-unique id: the same sentence in another lap or run is another record.
+                String id = text.id() + "-" + run + "-" + (i / texts.size());
+                Instant now = Instant.now();
+                freshness.produced(id, now.toEpochMilli());
+                producer.send(new ProducerRecord<>(raw.name(), id, RawText.newBuilder().setId(id).setText(text.text())
+                        .setSource(text.source()).setEventTime(now).setGoldLabel(null).build()));
+                produced.incrementAndGet();
+                next += intervalNanos;
+                long sleep = next - System.nanoTime();
+                if (sleep > 0) {
+                    TimeUnit.NANOSECONDS.sleep(sleep);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void onCtrlC() {
+        if (stopping.compareAndSet(false, true)) {
+            try {
+                cleanedUp.await(2, TimeUnit.MINUTES); // let the main thread stop what it started
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void print(Map<String, Object> summary) {
+        try {
+            if (json) {
+                out().println(new ObjectMapper().writeValueAsString(summary));
+            } else {
+                out().println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(summary));
+            }
+            out().flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String teacherId(Path bundle) {
+        try {
+            return Files.readAllLines(bundle.resolve("teacher.properties")).stream().filter(l -> l.startsWith("id="))
+                    .map(l -> l.substring(3).trim()).findFirst().orElse("teacher");
+        } catch (IOException e) {
+            return "teacher";
+        }
+    }
+
+    /** The teacher's dev accuracy from the bundle's fit report (NaN for bundles built elsewhere). */
+    static double teacherDevAccuracy(Path bundle) {
+        Path report = bundle.resolve("fit-report.json");
+        if (!Files.isRegularFile(report)) {
+            return Double.NaN;
+        }
+        try {
+            JsonNode root = new ObjectMapper().readTree(report.toFile());
+            String selected = root.path("selected").asText();
+            for (JsonNode candidate : root.path("candidates")) {
+                if (candidate.path("encoder").asText().equals(selected)) {
+                    return candidate.path("dev").asDouble(Double.NaN);
+                }
+            }
+            return Double.NaN;
+        } catch (IOException e) {
+            return Double.NaN;
+        }
+    }
+
+    private PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    /** The token that guards serving's rollout endpoints for local runs: random, kept in the run directory (0600). */
+    static final class ControlToken {
+
+        private ControlToken() {
+        }
+
+        static String readOrCreate(Path runDir) {
+            Path file = runDir.resolve("serving-control-token");
+            try {
+                if (Files.isRegularFile(file)) {
+                    return Files.readString(file).trim();
+                }
+                Files.createDirectories(runDir);
+                byte[] random = new byte[24];
+                new SecureRandom().nextBytes(random);
+                String token = HexFormat.of().formatHex(random);
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.writeString(file, token);
+                return token;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot keep the serving control token in " + file, e);
+            }
+        }
+    }
+}
