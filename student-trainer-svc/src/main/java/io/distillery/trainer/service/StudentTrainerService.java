@@ -6,6 +6,7 @@ import io.distillery.schemas.StudentCheckpoint;
 import io.distillery.schemas.StudentKind;
 import io.distillery.service.Catalogue;
 import io.distillery.student.Architecture;
+import io.distillery.student.StudentRuntime;
 import io.distillery.student.StudentTokenizer;
 import io.distillery.topics.Topics;
 import io.distillery.trainer.DevSet;
@@ -17,10 +18,6 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -51,21 +48,8 @@ public class StudentTrainerService {
     }
 
     void onStart(@Observes StartupEvent event) {
-        // Natives come from Maven Central: DJL must never download them. One intra-op thread: on a
-        // busy 2-core machine two spin-wait for each other (student-model README).
-        System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
-        System.setProperty("OPT_OUT_TRACKING", System.getProperty("OPT_OUT_TRACKING", "true"));
-        System.setProperty("ai.djl.pytorch.num_threads", System.getProperty("ai.djl.pytorch.num_threads", "1"));
-        Path tokenizerJson = Path.of(config.tokenizer()).toAbsolutePath();
-        if (!Files.isRegularFile(tokenizerJson)) {
-            throw new IllegalStateException("no tokenizer.json at " + tokenizerJson + ": point distillery.trainer.tokenizer"
-                    + " (DISTILLERY_TRAINER_TOKENIZER) at the teacher bundle's tokenizer.json");
-        }
-        try {
-            tokenizer = StudentTokenizer.load(tokenizerJson, config.tokenizerName());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + tokenizerJson, e);
-        }
+        StudentRuntime.configure();
+        tokenizer = StudentRuntime.tokenizer(config.tokenizer(), config.tokenizerName(), "distillery.trainer.tokenizer");
         List<String> labels = List.copyOf(config.labels());
         TrainerSettings settings = settings(config);
         Architecture architecture = architecture(config.model(), tokenizer.vocabSize(), labels.size());
