@@ -7,10 +7,8 @@ import io.distillery.launcher.demo.DemoTexts;
 import io.distillery.launcher.demo.Freshness;
 import io.distillery.launcher.demo.PipelineWatcher;
 import io.distillery.launcher.demo.ProgressView;
-import io.distillery.platform.LocalPlatform;
 import io.distillery.platform.LocalServices;
 import io.distillery.platform.LocalServices.Service;
-import io.distillery.platform.PlatformSettings;
 import io.distillery.schemas.RawText;
 import io.distillery.topics.RegistryConfig;
 import io.distillery.topics.Topic;
@@ -20,14 +18,9 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -93,7 +86,7 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path project = PlatformOptions.projectDir();
-        PlatformSettings settings = options.settings();
+        io.distillery.platform.PlatformSettings settings = options.settings();
         Path bundle = Path.of(System.getenv().getOrDefault("DISTILLERY_TEACHER_BUNDLE_DIR",
                 project.resolve(".distillery/teacher/default").toString())).toAbsolutePath();
         if (!Files.isRegularFile(bundle.resolve("teacher.properties"))) {
@@ -103,30 +96,21 @@ final class DemoCommand implements Callable<Integer> {
         Thread hook = new Thread(this::onCtrlC, "demo-stop");
         Runtime.getRuntime().addShutdownHook(hook);
 
-        LocalPlatform platform = new LocalPlatform(settings);
-        LocalServices services = new LocalServices(settings, project, System.getenv());
-        List<Service> startedServices = new ArrayList<>();
-        boolean startedPlatform = false;
         long startNanos = System.nanoTime();
         AtomicLong produced = new AtomicLong();
         Map<String, Object> summary = null;
+        LocalSystem system = null;
         try {
-            view.println("distillery demo: starting the broker and the schema registry...");
-            startedPlatform = !platform.up(Duration.ofMinutes(3)).started().isEmpty();
-            platform.createTopics(Topics.newTopics("", (short) 1));
-            view.println("distillery demo: starting augmenter, teacher labeller, student trainer and serving (logs in "
-                    + settings.runDir() + ")...");
-            for (Map.Entry<Service, Map<String, String>> entry : serviceSettings(bundle, settings).entrySet()) {
-                if (services.start(entry.getKey(), entry.getValue())) {
-                    startedServices.add(entry.getKey());
-                }
+            // A checkpoint a minute, so a person watching sees the student improve and get promoted.
+            Map<Service, Map<String, String>> demoSettings = Map.of(
+                    Service.AUGMENTER, Map.of("DISTILLERY_AUGMENTER_N_ITER", Integer.toString(augmentations)),
+                    Service.STUDENT_TRAINER, Map.of("DISTILLERY_TRAINER_CHECKPOINT_EVERY", "60s",
+                            "DISTILLERY_TRAINER_CHECKPOINT_EVERY_STEPS", "300"));
+            system = LocalSystem.start(settings, project, bundle, "", demoSettings, startTimeout, view);
+            if (stopping.get()) {
+                return 130;
             }
-            for (Service service : Service.values()) {
-                services.awaitReady(service, startTimeout);
-                if (stopping.get()) {
-                    return 130;
-                }
-            }
+            LocalServices services = system.services();
             view.printf("distillery demo: all running; predictions on %s, POST %s, dashboard %s%n",
                     Topics.TEXT_PREDICTIONS.name(), services.url(Service.SERVING, "/predict"), services.url(Service.SERVING, "/dashboard"));
 
@@ -170,20 +154,11 @@ final class DemoCommand implements Callable<Integer> {
             }
         } finally {
             stopping.set(true);
-            List<Long> pids = new ArrayList<>();
-            for (Service service : startedServices) {
-                services.running(service).ifPresent(p -> pids.add(p.pid()));
+            List<String> left = List.of();
+            if (system != null) {
+                system.close();
+                left = system.survivors();
             }
-            view.println("distillery demo: stopping " + (startedServices.isEmpty() ? "nothing (the services ran before)" : "the services")
-                    + (startedPlatform ? ", the broker and the registry" : "") + "...");
-            for (Service service : startedServices) {
-                services.stop(service);
-            }
-            if (startedPlatform) {
-                platform.down();
-            }
-            List<String> left = pids.stream().filter(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
-                    .map(pid -> "pid " + pid).toList();
             if (summary != null) {
                 summary.put("processes_left", left);
                 print(summary);
@@ -196,17 +171,6 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         return 0;
-    }
-
-    /** Each service's settings for the demo, as environment variables (the names docker-compose.yml uses). */
-    private Map<Service, Map<String, String>> serviceSettings(Path bundle, PlatformSettings settings) {
-        Map<Service, Map<String, String>> env = new EnumMap<>(Service.class);
-        env.put(Service.AUGMENTER, Map.of("DISTILLERY_AUGMENTER_N_ITER", Integer.toString(augmentations),
-                "DISTILLERY_STATE_DIR", settings.dataDir().resolve("augmenter-state").toString()));
-        env.put(Service.TEACHER_LABELER, Map.of("DISTILLERY_TEACHER_BUNDLE_DIR", bundle.toString()));
-        env.put(Service.STUDENT_TRAINER, Map.of("DISTILLERY_TRAINER_TOKENIZER", bundle.resolve("tokenizer.json").toString()));
-        env.put(Service.SERVING, Map.of("DISTILLERY_SERVING_CONTROL_TOKEN", ControlToken.readOrCreate(settings.runDir())));
-        return env;
     }
 
     private void produce(List<DemoTexts.Text> texts, Map<String, Object> clients, RegistryConfig registry, Freshness freshness,
@@ -293,30 +257,5 @@ final class DemoCommand implements Callable<Integer> {
 
     private PrintWriter out() {
         return spec.commandLine().getOut();
-    }
-
-    /** The token that guards serving's rollout endpoints for local runs: random, kept in the run directory (0600). */
-    static final class ControlToken {
-
-        private ControlToken() {
-        }
-
-        static String readOrCreate(Path runDir) {
-            Path file = runDir.resolve("serving-control-token");
-            try {
-                if (Files.isRegularFile(file)) {
-                    return Files.readString(file).trim();
-                }
-                Files.createDirectories(runDir);
-                byte[] random = new byte[24];
-                new SecureRandom().nextBytes(random);
-                String token = HexFormat.of().formatHex(random);
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                Files.writeString(file, token);
-                return token;
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot keep the serving control token in " + file, e);
-            }
-        }
     }
 }

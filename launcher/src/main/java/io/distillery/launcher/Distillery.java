@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "distillery 0.1.0",
         description = "Continual knowledge distillation on Kafka.",
-        subcommands = {DemoCommand.class, UpCommand.class, ProduceCommand.class, PredictionsCommand.class, RolloutCliCommand.class, StatusCommand.class, DownCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, ChaosCommand.class, UpCommand.class, ProduceCommand.class, PredictionsCommand.class, RolloutCliCommand.class, StatusCommand.class, DownCommand.class, CommandLine.HelpCommand.class})
 public final class Distillery implements Runnable {
 
     @CommandLine.Spec

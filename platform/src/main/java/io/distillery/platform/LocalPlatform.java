@@ -156,6 +156,35 @@ public final class LocalPlatform {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()));
     }
 
+    /**
+     * Restarts the broker: SIGKILL when {@code kill} (a crash: no controlled shutdown, the log is
+     * recovered on start), SIGTERM otherwise; then starts it on the same data and waits until it
+     * answers. For fault-injection runs.
+     */
+    public void restartBroker(boolean kill, Duration timeout) {
+        Optional<ProcessHandle> running = brokerProcess.running();
+        if (kill) {
+            running.ifPresent(p -> {
+                p.destroyForcibly();
+                p.onExit().join();
+            });
+        } else {
+            brokerProcess.stop(STOP_GRACE);
+        }
+        broker.start(RuntimeArtifacts.load());
+        awaitReady(brokerProcess, broker::ready, System.nanoTime() + timeout.toNanos());
+    }
+
+    /** The broker's process, if it runs (to measure or kill it). */
+    public Optional<ProcessHandle> brokerProcess() {
+        return brokerProcess.running();
+    }
+
+    /** The registry's process, if it runs. */
+    public Optional<ProcessHandle> registryProcess() {
+        return registryProcess.running();
+    }
+
     /** Stops the registry, then the broker (controlled shutdown); returns the roles it stopped. */
     public List<String> down() {
         List<String> stopped = new ArrayList<>();

@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
 final class ManagedProcess {
 
     /** Marker put on the command line of every process we start; identifies it beyond its PID. */
-    static final String ROLE_PROPERTY = "-Ddistillery.role=";
+    // Not under the "distillery." prefix: Quarkus services refuse unknown properties under their config root.
+    static final String ROLE_PROPERTY = "-Dio.distillery.role=";
 
     private final String role;
     private final Path pidFile;

@@ -87,6 +87,10 @@ public final class RolloutDecider {
                     "%s is below the floor %.4f; not promoted", score, settings.minDevAccuracy()), metrics, state, at);
         }
         String liveId = str(state.getLiveCheckpointId());
+        if (id.equals(liveId)) {
+            // The same checkpoint published again (a trainer asked for one with nothing new): nothing to decide.
+            return event(eventId, RolloutEventKind.EVALUATED, id, null, AUTO, score + "; already live", metrics, state, at);
+        }
         if (liveId == null) {
             return event(eventId, RolloutEventKind.PROMOTED, id, null, AUTO, score + "; no live checkpoint yet",
                     metrics, promote(state, id), at);

@@ -60,6 +60,15 @@ class RolloutDeciderTest {
     }
 
     @Test
+    void theLiveCheckpointPublishedAgainChangesNothing() {
+        RolloutState s = liveBOverA();
+        RolloutEvent again = evaluate(s, valid("b", 0.85));
+        assertEquals(RolloutEventKind.EVALUATED, again.getKind());
+        assertEquals(s, again.getState(), "b stays live and a stays its predecessor");
+        assertTrue(again.getReason().endsWith("already live"), again.getReason());
+    }
+
+    @Test
     void aCandidateNotWorseThanLiveByMoreThanTheMarginIsPromoted() {
         RolloutState s = evaluate(RolloutDecider.initial(), valid("a", 0.80)).getState();
         RolloutEvent within = evaluate(s, valid("b", 0.78)); // exactly at the margin

@@ -290,6 +290,11 @@ public final class TrainingLoop implements Runnable {
         while ((request = requests.poll()) != null) {
             waiting.add(request);
         }
+        if (lastCheckpoint != null && trainer.position().toAvro().equals(lastCheckpoint.getTrainingPosition())) {
+            // Nothing trained since: the last checkpoint is the answer; publishing it again would only duplicate it.
+            waiting.forEach(w -> w.complete(lastCheckpoint));
+            return;
+        }
         try {
             deadLetterProducer.flush(); // the position may move past dead letters: they must be on the broker first
             StudentCheckpoint checkpoint = trainer.snapshot(settings.lineage(), Instant.now());
