@@ -2,6 +2,7 @@ package io.distillery.service;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.util.Optional;
 
 /** Where the platform is, for every service (defaults in META-INF/microprofile-config.properties). */
 @ConfigMapping(prefix = "distillery")
@@ -13,9 +14,32 @@ public interface ServiceConfig {
 
     Topics topics();
 
+    /** The cluster and how every client of the service reaches it (security passes through to all of them). */
     interface Kafka {
         /** Bootstrap servers of the cluster. */
         String bootstrapServers();
+
+        /** PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL. */
+        @WithDefault("PLAINTEXT")
+        String securityProtocol();
+
+        /** e.g. PLAIN, SCRAM-SHA-512, OAUTHBEARER (SASL protocols). */
+        Optional<String> saslMechanism();
+
+        /** The JAAS login line (a secret: never logged). */
+        Optional<String> saslJaasConfig();
+
+        /** Trust store for the brokers' certificates (SSL protocols). */
+        Optional<String> sslTruststoreLocation();
+
+        Optional<String> sslTruststorePassword();
+
+        /** Key store with the client's certificate (mutual TLS). */
+        Optional<String> sslKeystoreLocation();
+
+        Optional<String> sslKeystorePassword();
+
+        Optional<String> sslKeyPassword();
     }
 
     interface Registry {

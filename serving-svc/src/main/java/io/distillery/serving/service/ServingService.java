@@ -94,7 +94,7 @@ public class ServingService {
             LOG.warn("no distillery.serving.control-token (DISTILLERY_SERVING_CONTROL_TOKEN): POST /rollouts answers 503");
         }
         String lineage = config.lineage();
-        Map<String, Object> clients = Map.of("bootstrap.servers", catalogue.bootstrapServers());
+        Map<String, Object> clients = catalogue.clientProperties();
         metrics = new ServingMetrics(meters, config.agreementWindow());
         view = new RolloutView(lineage, 200);
         cache = new CheckpointCache(config.checkpointCacheSize(), () -> view.referenced(PREVIOUS_KEPT));
@@ -214,8 +214,7 @@ public class ServingService {
         KafkaProducer<byte[], byte[]> producer;
         synchronized (this) {
             if (commandProducer == null) {
-                Map<String, Object> props = new HashMap<>();
-                props.put("bootstrap.servers", catalogue.bootstrapServers());
+                Map<String, Object> props = new HashMap<>(catalogue.clientProperties());
                 props.put(ProducerConfig.ACKS_CONFIG, "all");
                 props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
                 commandProducer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());

@@ -54,7 +54,7 @@ public class StudentTrainerService {
         TrainerSettings settings = settings(config);
         Architecture architecture = architecture(config.model(), tokenizer.vocabSize(), labels.size());
         DevSet dev = DevSet.of(UciSentiment.split(Split.DEV), labels);
-        Map<String, Object> clients = Map.of("bootstrap.servers", catalogue.bootstrapServers());
+        Map<String, Object> clients = catalogue.clientProperties();
         store = new CheckpointStore(catalogue.topic(Topics.STUDENT_CHECKPOINTS), catalogue.registry(), clients);
         TrainingLoop.Settings loopSettings = new TrainingLoop.Settings(config.lineage(), config.groupId(), labels,
                 config.batchSize(), config.partialBatchAfter(), config.checkpoint().everySteps(), config.checkpoint().every(), SERVICE);

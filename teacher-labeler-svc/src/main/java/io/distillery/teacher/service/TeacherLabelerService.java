@@ -14,7 +14,6 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
@@ -65,7 +64,7 @@ public class TeacherLabelerService {
                 catalogue.topic(Topics.TEXT_ESCALATED), catalogue.topic(Topics.TEXT_LABELED),
                 catalogue.topic(Topics.TEXT_PREDICTIONS));
         loop = new LabelingLoop(settings, topics, labeler, identity,
-                Map.of("bootstrap.servers", catalogue.bootstrapServers()), catalogue.registry(), meters);
+                catalogue.clientProperties(), catalogue.registry(), meters);
         thread = new Thread(loop, "teacher-labeling-loop");
         thread.start();
         LOG.infof("teacher %s labelling on %s, temperature %.2f", identity.id(),
