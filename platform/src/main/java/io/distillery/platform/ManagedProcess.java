@@ -62,6 +62,8 @@ final class ManagedProcess {
         List<String> command = new ArrayList<>();
         command.add(javaExecutable.toString());
         command.add(ROLE_PROPERTY + role);
+        // Which installation the process belongs to, for people (ps) and tests looking for leftovers.
+        command.add("-Dio.distillery.run-dir=" + pidFile.getParent());
         command.addAll(jvmArgs);
         command.addAll(mainAndArgs);
         try {

@@ -18,7 +18,12 @@ public class Catalogue {
 
     /** A catalogue topic under this deployment's prefix. */
     public <V> Topic<V> topic(Topic<V> catalogued) {
-        return catalogued.withPrefix(config.topics().prefix());
+        return catalogued.withPrefix(prefix());
+    }
+
+    /** The topic prefix of this deployment ("" for none). */
+    public String prefix() {
+        return config.topics().prefix().orElse("");
     }
 
     public RegistryConfig registry() {

@@ -52,8 +52,10 @@ public interface ServiceConfig {
     }
 
     interface Topics {
-        /** Put before every catalogue topic name, so deployments can share a cluster; empty by default. */
-        @WithDefault("")
-        String prefix();
+        /**
+         * Put before every catalogue topic name, so deployments can share a cluster; none by default.
+         * Optional, because configuration treats an empty value as a missing one.
+         */
+        Optional<String> prefix();
     }
 }

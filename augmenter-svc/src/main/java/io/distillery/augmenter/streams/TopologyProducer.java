@@ -2,7 +2,6 @@ package io.distillery.augmenter.streams;
 
 import io.distillery.augmenter.AugmenterSettings;
 import io.distillery.service.Catalogue;
-import io.distillery.service.ServiceConfig;
 import io.distillery.topics.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,11 +16,11 @@ public class TopologyProducer {
     private static final Logger LOG = Logger.getLogger(TopologyProducer.class);
 
     @Produces
-    public Topology topology(ServiceConfig service, Catalogue catalogue, AugmenterConfig config, MeterRegistry meters) {
+    public Topology topology(Catalogue catalogue, AugmenterConfig config, MeterRegistry meters) {
         AugmenterSettings settings = config.settings();
         LOG.infof("augmenting %s into %s with %s", catalogue.topic(Topics.TEXT_RAW).name(),
                 catalogue.topic(Topics.TEXT_AUGMENTED).name(), settings);
-        return AugmenterTopology.build(AugmenterTopology.Parts.forDeployment(service.topics().prefix(), catalogue.registry(),
+        return AugmenterTopology.build(AugmenterTopology.Parts.forDeployment(catalogue.prefix(), catalogue.registry(),
                 settings, config.dictionarySnapshotInterval(), config.seed(), new MicrometerAugmenterMetrics(meters)));
     }
 }

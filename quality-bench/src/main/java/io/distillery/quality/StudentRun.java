@@ -1,0 +1,116 @@
+package io.distillery.quality;
+
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Parameter;
+import ai.djl.training.tracker.Tracker;
+import io.distillery.student.Architecture;
+import io.distillery.student.DistillationLoss;
+import io.distillery.student.QuickTraining;
+import io.distillery.student.Student;
+import io.distillery.student.StudentTokenizer;
+import io.distillery.student.TrainingSession;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Trains one student on a {@link TrainingSet} with {@link TrainingSession} (Adam, clipping), evaluating
+ * on the gold DEV set every {@code evalEvery} steps and keeping the weights of the best DEV accuracy
+ * (earliest on ties); stops after {@code patience} evaluations without improvement (but not before
+ * {@code minEpochs} passes over the set: a large transfer set must be seen more than once) or after
+ * {@code maxEpochs}. TEST is only scored on the kept weights, by the caller.
+ */
+final class StudentRun {
+
+    /** Hyper-parameters shared by every variant of one benchmark run. */
+    record Settings(Architecture architecture, float learningRate, int batchSize, int minEpochs, int maxEpochs, int evalEvery,
+                    int patience, long seed, float[] embeddings, boolean freezeEmbeddings) {
+    }
+
+    /** What a run produced; {@code student} holds the kept (best DEV) weights and must be closed. */
+    record Outcome(Student student, double devAccuracy, long steps, double epochs, int evaluations, long bestStep,
+                   double seconds, int examples) {
+    }
+
+    private StudentRun() {
+    }
+
+    static Outcome train(Settings settings, StudentTokenizer tokenizer, List<String> labels, TrainingSet set,
+                         DistillationLoss loss, List<String> devTexts, int[] devGold) throws MalformedModelException {
+        long started = System.nanoTime();
+        try (Student student = Student.create(settings.architecture(), labels, tokenizer, settings.seed())) {
+            if (settings.embeddings() != null) {
+                initEmbeddings(student, settings.embeddings(), settings.freezeEmbeddings());
+            }
+            DistillationLoss objective = set.teacher() == null ? DistillationLoss.hinton(1f, 0f) : loss;
+            TrainingSession session = new TrainingSession(student, objective, Tracker.fixed(settings.learningRate()), 5f);
+            List<Integer> order = new ArrayList<>();
+            for (int i = 0; i < set.size(); i++) {
+                order.add(i);
+            }
+            Random random = new Random(settings.seed());
+            double best = -1;
+            byte[] bestWeights = null;
+            long bestStep = 0;
+            int evaluations = 0;
+            int sinceBest = 0;
+            long steps = 0;
+            int batch = settings.batchSize();
+            int stepsPerEpoch = (set.size() + batch - 1) / batch;
+            training:
+            for (int epoch = 0; epoch < settings.maxEpochs(); epoch++) {
+                Collections.shuffle(order, random);
+                for (int from = 0; from < order.size(); from += batch) {
+                    List<Integer> slice = order.subList(from, Math.min(order.size(), from + batch));
+                    List<String> texts = new ArrayList<>(slice.size());
+                    float[][] teacher = set.teacher() == null ? null : new float[slice.size()][];
+                    int[] gold = set.gold() == null ? null : new int[slice.size()];
+                    for (int k = 0; k < slice.size(); k++) {
+                        int i = slice.get(k);
+                        texts.add(set.texts().get(i));
+                        if (teacher != null) {
+                            teacher[k] = set.teacher()[i];
+                        } else {
+                            gold[k] = set.gold()[i];
+                        }
+                    }
+                    session.step(texts, teacher, gold);
+                    steps++;
+                    boolean endOfData = epoch == settings.maxEpochs() - 1 && from + batch >= order.size();
+                    if (steps % settings.evalEvery() == 0 || endOfData) {
+                        double dev = QuickTraining.accuracy(student, devTexts, devGold, 256);
+                        evaluations++;
+                        if (dev > best) {
+                            best = dev;
+                            bestWeights = student.weights();
+                            bestStep = steps;
+                            sinceBest = 0;
+                        } else if (++sinceBest >= settings.patience() && epoch >= settings.minEpochs()) {
+                            break training;
+                        }
+                    }
+                }
+            }
+            Student kept = Student.load(settings.architecture(), labels, tokenizer, bestWeights);
+            return new Outcome(kept, best, steps, (double) steps / stepsPerEpoch, evaluations, bestStep,
+                    (System.nanoTime() - started) / 1e9, set.size());
+        }
+    }
+
+    /** Copies the teacher's token embeddings into the student's table (shapes must agree), optionally frozen. */
+    static void initEmbeddings(Student student, float[] embeddings, boolean freeze) {
+        Parameter parameter = student.block().getParameters().get("embedding");
+        NDArray array = parameter.getArray();
+        if (array.getShape().size() != embeddings.length) {
+            throw new IllegalArgumentException("teacher embeddings have " + embeddings.length + " values, the student's table "
+                    + array.getShape());
+        }
+        array.set(FloatBuffer.wrap(embeddings));
+        if (freeze) {
+            parameter.freeze(true);
+        }
+    }
+}
