@@ -96,6 +96,13 @@ final class ChaosCommand implements Callable<Integer> {
     @Option(names = "--broker-kills", defaultValue = "1", description = "Broker SIGKILL-and-restarts while records flow (default ${DEFAULT-VALUE}).")
     int brokerKills;
 
+    @Option(names = "--burst-records", defaultValue = "0",
+            description = "Load test: after the steady stream, this many more records at --burst-factor times the rate (default none).")
+    int burstRecords;
+
+    @Option(names = "--burst-factor", defaultValue = "10", description = "How much faster the burst is produced (default ${DEFAULT-VALUE}).")
+    double burstFactor;
+
     @Option(names = "--augmentations", defaultValue = "2", description = "Augmented variants per raw text (default ${DEFAULT-VALUE}).")
     int augmentations;
 
@@ -138,12 +145,14 @@ final class ChaosCommand implements Callable<Integer> {
             Thread sampling = new Thread(memory, "chaos-memory");
             sampling.setDaemon(true);
             sampling.start();
-            log.printf("chaos: streaming %d records at %.0f/s into %stext.raw while injecting faults%n", records, rate, prefix);
+            log.printf("chaos: streaming %d records at %.0f/s (then %d at %.0f/s) into %stext.raw while injecting faults%n",
+                    records, rate, burstRecords, rate * burstFactor, prefix);
             List<String> rawIds = new ArrayList<>();
             Thread producing = new Thread(() -> produce(prefix, clients, registry, rawIds), "chaos-producer");
             producing.start();
             injectFaults(system, env, ready, log, producing);
             producing.join();
+            long producedAt = System.nanoTime();
 
             log.println("chaos: throwing the bad-input corpus at every input topic");
             List<BadInput> corpus = BadInputs.corpus(prefix, registry);
@@ -152,6 +161,7 @@ final class ChaosCommand implements Callable<Integer> {
 
             log.println("chaos: waiting for every consumer group to catch up");
             boolean drained = awaitDrained(system, prefix, clients, log);
+            report.put("drain_s", Math.round((System.nanoTime() - producedAt) / 1e8) / 10.0); // lag recovery after the last record
             memory.sample();
 
             report.put("records", rawIds.size());
@@ -188,9 +198,9 @@ final class ChaosCommand implements Callable<Integer> {
         List<io.distillery.datasets.LabelledSentence> sentences = io.distillery.datasets.UciSentiment.all();
         try (Serde<RawText> serde = raw.valueSerde(registry);
              KafkaProducer<String, RawText> producer = new KafkaProducer<>(props, new StringSerializer(), serde.serializer())) {
-            long interval = (long) (1e9 / rate);
             long next = System.nanoTime();
-            for (int i = 0; i < records; i++) {
+            for (int i = 0; i < records + burstRecords; i++) {
+                long interval = (long) (1e9 / (i < records ? rate : rate * burstFactor));
                 String id = "chaos-" + i;
                 producer.send(new ProducerRecord<>(raw.name(), id, RawText.newBuilder().setId(id)
                         .setText(sentences.get(i % sentences.size()).text()).setSource("chaos").setEventTime(Instant.now())
