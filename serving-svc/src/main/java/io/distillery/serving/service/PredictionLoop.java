@@ -8,6 +8,7 @@ import io.distillery.serving.ModelSlots;
 import io.distillery.serving.Routing;
 import io.distillery.serving.Scored;
 import io.distillery.topics.DeadLetters;
+import io.distillery.topics.ExactlyOnce;
 import io.distillery.topics.RawTextDecoder;
 import io.distillery.topics.RecordDecoder;
 import io.distillery.topics.RegistryConfig;
@@ -319,11 +320,7 @@ public final class PredictionLoop implements Runnable {
     }
 
     private KafkaProducer<byte[], byte[]> newProducer() {
-        Map<String, Object> props = new HashMap<>(clientProperties);
-        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, settings.transactionalId());
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, settings.transactionalId() + "-producer");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        Map<String, Object> props = ExactlyOnce.producer(clientProperties, settings.transactionalId());
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         KafkaProducer<byte[], byte[]> created = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());

@@ -9,6 +9,7 @@ import io.distillery.serving.Evaluation;
 import io.distillery.serving.RolloutDecider;
 import io.distillery.serving.RolloutView;
 import io.distillery.topics.DeadLetters;
+import io.distillery.topics.ExactlyOnce;
 import io.distillery.topics.RecordDecoder;
 import io.distillery.topics.RegistryConfig;
 import io.distillery.topics.Topic;
@@ -31,7 +32,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.RangeAssignor;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -224,10 +224,7 @@ public final class RolloutController implements Runnable {
 
     /** Takes over when this member holds both partitions: fence the old controller, catch up with the events. */
     private void takeOver() {
-        Map<String, Object> props = new HashMap<>(clientProperties);
-        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, groupId + "-controller");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        Map<String, Object> props = ExactlyOnce.producer(clientProperties, groupId + "-controller");
         props.putAll(topics.checkpoints().producerOverrides());
         // small records only, but the dead-letter copy of a checkpoint can be large
         producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());

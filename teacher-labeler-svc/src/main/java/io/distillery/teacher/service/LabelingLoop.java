@@ -5,6 +5,7 @@ import io.distillery.schemas.EscalatedText;
 import io.distillery.schemas.LabeledText;
 import io.distillery.schemas.Prediction;
 import io.distillery.topics.DeadLetters;
+import io.distillery.topics.ExactlyOnce;
 import io.distillery.topics.RecordDecoder;
 import io.distillery.topics.RegistryConfig;
 import java.nio.charset.StandardCharsets;
@@ -385,11 +386,7 @@ public final class LabelingLoop implements Runnable, AutoCloseable {
     }
 
     private KafkaProducer<byte[], byte[]> newProducer() {
-        Map<String, Object> props = new HashMap<>(clientProperties);
-        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, settings.transactionalId());
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, settings.transactionalId() + "-producer");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        Map<String, Object> props = ExactlyOnce.producer(clientProperties, settings.transactionalId());
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 262144);
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
