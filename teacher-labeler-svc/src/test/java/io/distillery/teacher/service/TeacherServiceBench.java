@@ -123,7 +123,9 @@ public final class TeacherServiceBench {
                 builder.environment().put("DJL_OFFLINE", "true");
                 builder.environment().put("OPT_OUT_TRACKING", "true");
                 builder.environment().put("QUARKUS_HTTP_PORT", "0");
-                services.add(builder.start());
+                Process started = builder.start();
+                services.add(started);
+                Runtime.getRuntime().addShutdownHook(new Thread(started::destroy)); // an interrupted bench leaves no service
             }
             String group = prefix + "distillery-teacher-labeler";
             long first;
@@ -211,14 +213,20 @@ public final class TeacherServiceBench {
         try (Serde<AugmentedText> serde = topic.valueSerde(RegistryConfig.at(platform.registryUrl()));
              KafkaProducer<String, AugmentedText> producer = new KafkaProducer<>(platform.clientProperties(),
                      new StringSerializer(), serde.serializer())) {
+            List<java.util.concurrent.Future<?>> sent = new ArrayList<>(records);
             for (int i = 0; i < records; i++) {
                 LabelledSentence s = corpus.get(i % corpus.size());
                 String id = "bench-" + i + "#0";
-                producer.send(new ProducerRecord<>(topic.name(), id, AugmentedText.newBuilder().setId(id)
+                sent.add(producer.send(new ProducerRecord<>(topic.name(), id, AugmentedText.newBuilder().setId(id)
                         .setParentId("bench-" + i).setVariant(0).setText(s.text())
                         .setOperations(List.of(AugmentationOperation.ORIGINAL)).setSource(s.source())
-                        .setEventTime(Instant.now()).setGoldLabel(s.label()).build()));
+                        .setEventTime(Instant.now()).setGoldLabel(s.label()).build())));
             }
+            for (java.util.concurrent.Future<?> future : sent) {
+                future.get(); // every input on the broker, or the bench waits for records that never came
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("producing the bench input failed", e);
         }
     }
 
