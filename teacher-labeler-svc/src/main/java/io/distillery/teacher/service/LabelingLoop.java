@@ -39,8 +39,8 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * poll (read_committed) → decode (RecordDecoder; failures → &lt;topic&gt;.dlq) → MicroBatcher
- *   → when due: begin → teacher on each length-sorted batch, its LabeledText (+ Prediction for
- *     escalated texts) sent at once → dead letters → sendOffsetsToTransaction → commit
+ *   → when due: teacher on each length-sorted batch → begin → LabeledText (+ Prediction for
+ *     escalated texts) + dead letters → sendOffsetsToTransaction → commit
  * </pre>
  *
  * One thread does all of it, so memory is bounded by the batcher: nothing is fetched while a
@@ -207,29 +207,33 @@ public final class LabelingLoop implements Runnable, AutoCloseable {
     }
 
     /**
-     * Labels everything queued and writes labels, dead letters and offsets in one transaction.
-     * Each batch's records are sent as soon as it is labelled, so the producer ships them while
-     * the teacher works on the next batch; only the commit itself waits on the broker.
+     * Labels everything queued, then writes labels, dead letters and offsets in one transaction.
+     * The transaction begins only once the teacher is done: an open transaction holds back every
+     * read_committed consumer of text.labeled, so it must never wait on a slow or hung teacher.
      */
     void flush() {
         if (offsets.isEmpty()) {
             return;
         }
-        producer.beginTransaction();
-        inTransaction = true;
+        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
         Instant now = Instant.now();
         int sentences = 0;
         for (List<Pending> batch : batcher.drain()) {
             List<float[]> logits = labelBatch(batch);
             for (int i = 0; i < batch.size(); i++) {
                 if (logits.get(i) != null) {
-                    records(batch.get(i), logits.get(i), now).forEach(producer::send);
+                    out.addAll(records(batch.get(i), logits.get(i), now));
                     sentences++;
                 }
             }
         }
         for (DeadLetter dead : deadLetters) {
-            producer.send(DeadLetters.deadLetter(dead.record(), LoopSettings.SERVICE, dead.reason(), dead.cause()));
+            out.add(DeadLetters.deadLetter(dead.record(), LoopSettings.SERVICE, dead.reason(), dead.cause()));
+        }
+        producer.beginTransaction();
+        inTransaction = true;
+        for (ProducerRecord<byte[], byte[]> record : out) {
+            producer.send(record);
         }
         producer.sendOffsetsToTransaction(new HashMap<>(offsets), consumer.groupMetadata());
         producer.commitTransaction();
