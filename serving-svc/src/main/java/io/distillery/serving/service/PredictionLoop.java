@@ -9,6 +9,7 @@ import io.distillery.serving.Routing;
 import io.distillery.serving.Scored;
 import io.distillery.topics.DeadLetters;
 import io.distillery.topics.ExactlyOnce;
+import io.distillery.topics.KafkaClients;
 import io.distillery.topics.RawTextDecoder;
 import io.distillery.topics.RecordDecoder;
 import io.distillery.topics.RegistryConfig;
@@ -341,20 +342,8 @@ public final class PredictionLoop implements Runnable {
     }
 
     private void close() {
-        if (consumer != null) {
-            try {
-                consumer.close(Duration.ofSeconds(5));
-            } catch (RuntimeException e) {
-                LOG.debug("consumer close", e);
-            }
-        }
-        if (producer != null) {
-            try {
-                producer.close(Duration.ofSeconds(5));
-            } catch (RuntimeException e) {
-                LOG.debug("producer close", e);
-            }
-        }
+        KafkaClients.closeQuietly(consumer);
+        KafkaClients.closeQuietly(producer);
         decoder.close();
         predictionSerializer.close();
         escalatedSerializer.close();

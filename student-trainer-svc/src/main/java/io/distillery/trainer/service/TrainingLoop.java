@@ -3,6 +3,7 @@ package io.distillery.trainer.service;
 import io.distillery.schemas.LabeledText;
 import io.distillery.schemas.StudentCheckpoint;
 import io.distillery.topics.DeadLetters;
+import io.distillery.topics.KafkaClients;
 import io.distillery.topics.RecordDecoder;
 import io.distillery.topics.RegistryConfig;
 import io.distillery.topics.Topic;
@@ -401,20 +402,8 @@ public final class TrainingLoop implements Runnable {
     }
 
     private void close() {
-        if (consumer != null) {
-            try {
-                consumer.close(Duration.ofSeconds(5));
-            } catch (RuntimeException e) {
-                LOG.debug("consumer close", e);
-            }
-        }
-        if (deadLetterProducer != null) {
-            try {
-                deadLetterProducer.close(Duration.ofSeconds(5));
-            } catch (RuntimeException e) {
-                LOG.debug("producer close", e);
-            }
-        }
+        KafkaClients.closeQuietly(consumer);
+        KafkaClients.closeQuietly(deadLetterProducer);
         decoder.close();
         if (trainer != null) {
             trainer.close();

@@ -6,6 +6,7 @@ import io.distillery.schemas.LabeledText;
 import io.distillery.schemas.Prediction;
 import io.distillery.topics.DeadLetters;
 import io.distillery.topics.ExactlyOnce;
+import io.distillery.topics.KafkaClients;
 import io.distillery.topics.RecordDecoder;
 import io.distillery.topics.RegistryConfig;
 import java.nio.charset.StandardCharsets;
@@ -415,20 +416,8 @@ public final class LabelingLoop implements Runnable, AutoCloseable {
     }
 
     private void closeClients() {
-        if (consumer != null) {
-            try {
-                consumer.close(Duration.ofSeconds(5));
-            } catch (RuntimeException e) {
-                LOG.debug("consumer close", e);
-            }
-        }
-        if (producer != null) {
-            try {
-                producer.close(Duration.ofSeconds(5));
-            } catch (RuntimeException e) {
-                LOG.debug("producer close", e);
-            }
-        }
+        KafkaClients.closeQuietly(consumer);
+        KafkaClients.closeQuietly(producer);
         augmentedDecoder.close();
         escalatedDecoder.close();
         labeledSerializer.close();
