@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.distillery.launcher.chaos.BadInputs;
 import io.distillery.launcher.chaos.BadInputs.BadInput;
 import io.distillery.launcher.chaos.CheckpointAudit;
+import io.distillery.launcher.chaos.ConsumerLag;
 import io.distillery.launcher.chaos.ExactlyOnceAudit;
+import io.distillery.launcher.chaos.LagTimeline;
+import io.distillery.launcher.chaos.LogErrors;
 import io.distillery.launcher.chaos.PeakMemory;
 import io.distillery.platform.LocalServices;
 import io.distillery.platform.LocalServices.Service;
@@ -43,11 +46,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ConsumerGroupListing;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -83,6 +84,14 @@ final class ChaosCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    /** How often the load report samples every group's lag. */
+    private static final long LAG_SAMPLE_MILLIS = 10_000;
+    /** A group whose lag grows slower than this over the second half of the steady phase keeps up. */
+    private static final double HELD_BELOW_PER_SECOND = 1.0;
+
+    /** steady, burst (the burst records are being produced) or drain (everything produced). */
+    private volatile String phase = "steady";
 
     @Option(names = "--records", defaultValue = "1000", description = "Raw texts to stream (default ${DEFAULT-VALUE}).")
     int records;
@@ -145,6 +154,12 @@ final class ChaosCommand implements Callable<Integer> {
             Thread sampling = new Thread(memory, "chaos-memory");
             sampling.setDaemon(true);
             sampling.start();
+            LogErrors errors = new LogErrors(logs(system, settings));
+            ConsumerLag consumerLag = new ConsumerLag(clients, prefix);
+            LagTimeline lagTimeline = new LagTimeline(consumerLag, clients, () -> phase, LAG_SAMPLE_MILLIS);
+            Thread lagSampling = new Thread(lagTimeline, "chaos-lag");
+            lagSampling.setDaemon(true);
+            lagSampling.start();
             log.printf("chaos: streaming %d records at %.0f/s (then %d at %.0f/s) into %stext.raw while injecting faults%n",
                     records, rate, burstRecords, rate * burstFactor, prefix);
             List<String> rawIds = new ArrayList<>();
@@ -160,7 +175,8 @@ final class ChaosCommand implements Callable<Integer> {
             List<Map<String, Object>> restChecks = restChecks(system.services(), settings.runDir());
 
             log.println("chaos: waiting for every consumer group to catch up");
-            boolean drained = awaitDrained(system, prefix, clients, log);
+            phase = "drain";
+            boolean drained = awaitDrained(system, consumerLag, clients, log);
             report.put("drain_s", Math.round((System.nanoTime() - producedAt) / 1e8) / 10.0); // lag recovery after the last record
             memory.sample();
 
@@ -169,6 +185,10 @@ final class ChaosCommand implements Callable<Integer> {
             report.put("drained", drained);
             audit(prefix, clients, registry, rawIds, corpus, sent, restChecks, report);
             report.put("peak_rss_mib", memory.peakMiB());
+            lagTimeline.close();
+            report.put("lag", LagTimeline.summary(lagTimeline.samples(), HELD_BELOW_PER_SECOND));
+            report.put("lag_timeline", lagTimeline.samples());
+            report.put("errors_logged", errors.report());
         }
         report.put("duration_s", Math.round((System.nanoTime() - started) / 1e9));
         spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(report));
@@ -176,6 +196,13 @@ final class ChaosCommand implements Callable<Integer> {
         boolean clean = (long) report.get("lost") == 0 && (long) report.get("duplicated") == 0
                 && (long) report.get("bad_inputs_mishandled") == 0 && Boolean.TRUE.equals(report.get("drained"));
         return clean ? 0 : 1;
+    }
+
+    /** Where each role's log is, for counting the errors the run made them log. */
+    private static Map<String, Path> logs(LocalSystem system, PlatformSettings settings) {
+        Map<String, Path> logs = new LinkedHashMap<>();
+        roles(system).keySet().forEach(role -> logs.put(role, settings.runDir().resolve(role + ".log")));
+        return logs;
     }
 
     private static Map<String, Supplier<Optional<ProcessHandle>>> roles(LocalSystem system) {
@@ -200,6 +227,9 @@ final class ChaosCommand implements Callable<Integer> {
              KafkaProducer<String, RawText> producer = new KafkaProducer<>(props, new StringSerializer(), serde.serializer())) {
             long next = System.nanoTime();
             for (int i = 0; i < records + burstRecords; i++) {
+                if (i == records) {
+                    phase = "burst";
+                }
                 long interval = (long) (1e9 / (i < records ? rate : rate * burstFactor));
                 String id = "chaos-" + i;
                 producer.send(new ProducerRecord<>(raw.name(), id, RawText.newBuilder().setId(id)
@@ -316,14 +346,14 @@ final class ChaosCommand implements Callable<Integer> {
     }
 
     /** Until every consumer group of this run has no lag on the topics it reads (twice in a row, 5 s apart). */
-    private boolean awaitDrained(LocalSystem system, String prefix, Map<String, Object> clients, PrintWriter log) throws Exception {
+    private boolean awaitDrained(LocalSystem system, ConsumerLag consumerLag, Map<String, Object> clients, PrintWriter log) throws Exception {
         long deadline = System.nanoTime() + drainTimeout.toNanos();
         int quiet = 0;
         // The trainer commits its position with each checkpoint: ask for one so its lag can reach zero.
         HttpClient http = HttpClient.newHttpClient();
         try (Admin admin = Admin.create(clients)) {
             while (System.nanoTime() < deadline) {
-                long lag = lag(admin, prefix, clients);
+                long lag = consumerLag.total(admin);
                 if (lag == 0) {
                     if (++quiet >= 2) {
                         return true;
@@ -343,51 +373,6 @@ final class ChaosCommand implements Callable<Integer> {
             }
         }
         return false;
-    }
-
-    /**
-     * Records the groups of this run have still to consume. A transactional topic ends with a
-     * commit marker no consumer commits past until more data comes, so the end that counts is
-     * the offset after the last committed record, not the log end.
-     */
-    private static long lag(Admin admin, String prefix, Map<String, Object> clients) throws Exception {
-        List<String> groups = admin.listConsumerGroups().all().get().stream().map(ConsumerGroupListing::groupId)
-                .filter(g -> g.startsWith(prefix)).toList();
-        long lag = 0;
-        for (String group : groups) {
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-            committed.keySet().removeIf(p -> p.topic().endsWith(".dlq") || committed.get(p) == null);
-            Map<TopicPartition, Long> ends = afterLastRecord(clients, committed.keySet());
-            for (Map.Entry<TopicPartition, OffsetAndMetadata> entry : committed.entrySet()) {
-                lag += Math.max(0, ends.get(entry.getKey()) - entry.getValue().offset());
-            }
-        }
-        return lag;
-    }
-
-    /** Per partition, the offset after its last committed record (read_committed, from the log's tail). */
-    private static Map<TopicPartition, Long> afterLastRecord(Map<String, Object> clients, java.util.Collection<TopicPartition> partitions) {
-        Map<String, Object> props = new HashMap<>(clients);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 64 * 1024 * 1024);
-        Map<TopicPartition, Long> after = new HashMap<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> all = List.copyOf(partitions);
-            consumer.assign(all);
-            Map<TopicPartition, Long> end = consumer.endOffsets(all);
-            for (TopicPartition partition : all) {
-                after.put(partition, 0L);
-                consumer.seek(partition, Math.max(0, end.get(partition) - 64)); // markers and aborted batches at the tail are few
-            }
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (all.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(300))) {
-                    after.merge(new TopicPartition(record.topic(), record.partition()), record.offset() + 1, Math::max);
-                }
-            }
-        }
-        return after;
     }
 
     private void audit(String prefix, Map<String, Object> clients, RegistryConfig registry, List<String> rawIds, List<BadInput> corpus,
@@ -451,7 +436,7 @@ final class ChaosCommand implements Callable<Integer> {
         CheckpointAudit checkpoints = CheckpointAudit.of(entries);
         // Nothing skipped: the newest checkpoint has trained (or dead-lettered) every labelled record.
         String labelledTopic = Topics.TEXT_LABELED.withPrefix(prefix).name();
-        Map<TopicPartition, Long> labelledEnds = afterLastRecord(clients, readPartitions(clients, labelledTopic));
+        Map<TopicPartition, Long> labelledEnds = ConsumerLag.afterLastRecord(clients, readPartitions(clients, labelledTopic));
         long behind = entries.stream().max(java.util.Comparator.comparingLong(CheckpointAudit.Entry::steps)).map(newest -> labelledEnds
                 .entrySet().stream().mapToLong(e -> Math.max(0, e.getValue()
                         - newest.nextOffsets().getOrDefault(e.getKey().topic() + "-" + e.getKey().partition(), 0L))).sum())
