@@ -154,7 +154,7 @@ final class ChaosCommand implements Callable<Integer> {
             Thread sampling = new Thread(memory, "chaos-memory");
             sampling.setDaemon(true);
             sampling.start();
-            LogErrors errors = new LogErrors(logs(system, settings));
+            LogErrors errorsWhileStreaming = new LogErrors(logs(system, settings));
             ConsumerLag consumerLag = new ConsumerLag(clients, prefix);
             LagTimeline lagTimeline = new LagTimeline(consumerLag, clients, () -> phase, LAG_SAMPLE_MILLIS);
             Thread lagSampling = new Thread(lagTimeline, "chaos-lag");
@@ -171,6 +171,9 @@ final class ChaosCommand implements Callable<Integer> {
 
             log.println("chaos: throwing the bad-input corpus at every input topic");
             List<BadInput> corpus = BadInputs.corpus(prefix, registry);
+            // Apart from the faults' own, errors logged so far are failures; from here on the services log the bad inputs too.
+            Map<String, Object> errorsLoggedWhileStreaming = errorsWhileStreaming.report();
+            LogErrors errorsAfterBadInputs = new LogErrors(logs(system, settings));
             Map<BadInput, RecordMetadata> sent = sendBadInputs(corpus, clients);
             List<Map<String, Object>> restChecks = restChecks(system.services(), settings.runDir());
 
@@ -188,7 +191,8 @@ final class ChaosCommand implements Callable<Integer> {
             lagTimeline.close();
             report.put("lag", LagTimeline.summary(lagTimeline.samples(), HELD_BELOW_PER_SECOND));
             report.put("lag_timeline", lagTimeline.samples());
-            report.put("errors_logged", errors.report());
+            report.put("errors_logged", Map.of("while_streaming", errorsLoggedWhileStreaming,
+                    "after_bad_inputs", errorsAfterBadInputs.report()));
         }
         report.put("duration_s", Math.round((System.nanoTime() - started) / 1e9));
         spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(report));
