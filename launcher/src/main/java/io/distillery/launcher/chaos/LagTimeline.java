@@ -11,7 +11,9 @@ import org.apache.kafka.clients.admin.Admin;
 /**
  * Each consumer group's lag, sampled every few seconds while a load test runs, so the report can
  * say whether a produce rate was held (no group's lag keeps growing while it is produced) and
- * which stage limits the pipeline (the group whose lag grows fastest).
+ * which stage limits the pipeline (the group whose lag grows fastest). Lag is counted in offsets,
+ * so on topics written in transactions it includes their commit markers: an upper bound of the
+ * records waiting, good for trends rather than exact counts.
  */
 public final class LagTimeline implements Runnable, AutoCloseable {
 
