@@ -226,7 +226,8 @@ final class ChaosCommand implements Callable<Integer> {
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 300_000);
-        List<io.distillery.datasets.LabelledSentence> sentences = io.distillery.datasets.UciSentiment.all();
+        List<io.distillery.datasets.LabelledSentence> sentences =
+                io.distillery.datasets.UciSentiment.split(io.distillery.datasets.Split.TRAIN);
         try (Serde<RawText> serde = raw.valueSerde(registry);
              KafkaProducer<String, RawText> producer = new KafkaProducer<>(props, new StringSerializer(), serde.serializer())) {
             long next = System.nanoTime();

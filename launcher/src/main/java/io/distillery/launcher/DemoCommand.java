@@ -106,8 +106,9 @@ final class DemoCommand implements Callable<Integer> {
             // A checkpoint a minute, so a person watching sees the student improve and get promoted.
             Map<Service, Map<String, String>> demoSettings = Map.of(
                     Service.AUGMENTER, Map.of("DISTILLERY_AUGMENTER_N_ITER", Integer.toString(augmentations)),
+                    // hidden 256: the MLP the quality bench measured best (./distillery bench quality)
                     Service.STUDENT_TRAINER, Map.of("DISTILLERY_TRAINER_CHECKPOINT_EVERY", "60s",
-                            "DISTILLERY_TRAINER_CHECKPOINT_EVERY_STEPS", "300"));
+                            "DISTILLERY_TRAINER_CHECKPOINT_EVERY_STEPS", "300", "DISTILLERY_TRAINER_MODEL_HIDDEN_SIZE", "256"));
             system = LocalSystem.start(settings, project, bundle, "", demoSettings, startTimeout, view);
             if (stopping.get()) {
                 return 130;

@@ -15,7 +15,7 @@ import java.util.Locale;
  * 3,000 UCI ones in a fixed shuffled order, unsorted, so every batch is ragged as in production.
  *
  * <pre>
- * RawPredictorBenchmark --bundle DIR [--batch-sizes 1,8,32,64] [--sentences 512] [--device auto|cpu|gpu]
+ * RawPredictorBenchmark --bundle DIR [--batch-sizes 1,8,32,64] [--sentences 512] [--device auto|cpu|gpu] [--threads N]
  * </pre>
  */
 public final class RawPredictorBenchmark {
@@ -30,21 +30,23 @@ public final class RawPredictorBenchmark {
         int[] batchSizes = {1, 8, 32, 64};
         int minSentences = 512;
         DeviceChoice device = DeviceChoice.AUTO;
+        int threads = 0;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--bundle" -> bundle = Path.of(args[i + 1]);
                 case "--batch-sizes" -> batchSizes = Arrays.stream(args[i + 1].split(",")).mapToInt(Integer::parseInt).toArray();
                 case "--sentences" -> minSentences = Integer.parseInt(args[i + 1]);
                 case "--device" -> device = DeviceChoice.parse(args[i + 1]);
+                case "--threads" -> threads = Integer.parseInt(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         if (bundle == null) {
             System.err.println("usage: RawPredictorBenchmark --bundle DIR [--batch-sizes 1,8,32,64] [--sentences 512]"
-                    + " [--device auto|cpu|gpu]");
+                    + " [--device auto|cpu|gpu] [--threads N]");
             System.exit(2);
         }
-        for (Result result : run(bundle, batchSizes, minSentences, device)) {
+        for (Result result : run(bundle, batchSizes, minSentences, device, threads)) {
             System.out.println(result.json());
         }
     }
@@ -53,13 +55,14 @@ public final class RawPredictorBenchmark {
     public record Result(int batchSize, double sentencesPerSecond, String json) {
     }
 
-    /** Measures each batch size in turn, on one predictor. */
-    public static List<Result> run(Path bundle, int[] batchSizes, int minSentences, DeviceChoice device) throws Exception {
+    /** Measures each batch size in turn, on one predictor using at most {@code threads} CPU threads (0: all). */
+    public static List<Result> run(Path bundle, int[] batchSizes, int minSentences, DeviceChoice device, int threads)
+            throws Exception {
         // Shuffled with a fixed seed: the file lists short Amazon sentences first, longer IMDB ones later.
         List<String> texts = new ArrayList<>(UciSentiment.all().stream().map(LabelledSentence::text).toList());
         java.util.Collections.shuffle(texts, new java.util.Random(42));
         List<Result> results = new ArrayList<>();
-        try (Teacher teacher = Teacher.load(bundle, device);
+        try (Teacher teacher = Teacher.load(bundle, device, threads);
              Predictor<String, float[]> predictor = teacher.newPredictor()) {
             for (int batchSize : batchSizes) {
                 results.add(measure(predictor, texts, batchSize, minSentences, teacher));

@@ -48,6 +48,12 @@ public final class Teacher implements AutoCloseable {
      * device and logs where it runs.
      */
     public static Teacher load(Path bundle, DeviceChoice deviceChoice) throws IOException {
+        return load(bundle, deviceChoice, 0);
+    }
+
+    /** As {@link #load(Path, DeviceChoice)}, with at most {@code intraOpThreads} CPU threads per call (0: engine default). */
+    public static Teacher load(Path bundle, DeviceChoice deviceChoice, int intraOpThreads) throws IOException {
+        ModelLoader.requireThreads(intraOpThreads);
         TeacherManifest manifest = TeacherManifest.read(bundle);
         BundleVersion.verify(bundle, manifest);
         LinearHead head = null;
@@ -64,12 +70,13 @@ public final class Teacher implements AutoCloseable {
         TeacherTranslator translator = new TeacherTranslator(tokenizer, manifest.inputs(), manifest.pooling(), head);
         try {
             ZooModel<String, float[]> model = ModelLoader.load(manifest.engine(), bundle.resolve(manifest.model()),
-                    translator, device);
-            LOG.info("teacher {} ({}) loaded: engine {} on {} (device {} requested{})", manifest.id(),
+                    translator, device, intraOpThreads);
+            LOG.info("teacher {} ({}) loaded: engine {} on {} (device {} requested{}), {} CPU threads per call", manifest.id(),
                     manifest.version().substring(0, Math.min(19, manifest.version().length())),
                     manifest.engine().djlEngineName(), device.isGpu() ? "GPU " + device : "CPU",
                     deviceChoice.name().toLowerCase(java.util.Locale.ROOT),
-                    deviceChoice == DeviceChoice.AUTO && !device.isGpu() ? ", no GPU found" : "");
+                    deviceChoice == DeviceChoice.AUTO && !device.isGpu() ? ", no GPU found" : "",
+                    intraOpThreads == 0 ? "all" : intraOpThreads);
             return new Teacher(manifest, device, tokenizer, translator, model);
         } catch (ModelNotFoundException | MalformedModelException | RuntimeException e) {
             tokenizer.close();

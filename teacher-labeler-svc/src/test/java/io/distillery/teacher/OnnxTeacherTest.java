@@ -50,6 +50,26 @@ class OnnxTeacherTest {
     }
 
     @Test
+    void aCappedThreadCountGivesTheSameLogits() throws Exception {
+        // intra-op threads split the work of one call, they must not change its result
+        Path bundle = TestBundles.bundle(dir, PretrainedEncoder.MINILM_L6, TestBundles.randomHead(2, 384, 7), 128);
+        List<String> texts = List.of("Great product, works perfectly.", "The plot was thin and the acting wooden.");
+        List<float[]> allCores;
+        try (Teacher teacher = Teacher.load(bundle, DeviceChoice.CPU);
+             Predictor<String, float[]> predictor = teacher.newPredictor()) {
+            allCores = predictor.batchPredict(texts);
+        }
+        try (Teacher teacher = Teacher.load(bundle, DeviceChoice.CPU, 1);
+             Predictor<String, float[]> predictor = teacher.newPredictor()) {
+            List<float[]> oneThread = predictor.batchPredict(texts);
+            for (int i = 0; i < texts.size(); i++) {
+                assertArrayEquals(allCores.get(i), oneThread.get(i), 1e-4f, "text " + i);
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> Teacher.load(bundle, DeviceChoice.CPU, -1));
+    }
+
+    @Test
     void quantizedModelDependsSlightlyOnBatchMates() throws Exception {
         // Dynamic int8 quantization takes its scale from the whole batch tensor, so a text's vector
         // moves with its batch mates (cosine down to ~0.97): the fp32 encoders do not have this.

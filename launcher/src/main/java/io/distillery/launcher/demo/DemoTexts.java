@@ -4,6 +4,7 @@ import io.distillery.datasets.CorpusUnavailableException;
 import io.distillery.datasets.LabelledSentence;
 import io.distillery.datasets.PangLeeReviews;
 import io.distillery.datasets.RtweetTweets;
+import io.distillery.datasets.Split;
 import io.distillery.datasets.UciSentiment;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,7 +15,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * The unlabelled in-domain text the demo streams: the bundled UCI sentences without their labels,
+ * The unlabelled in-domain text the demo streams: the bundled UCI sentences of the TRAIN split without their labels,
  * movie-review sentences and real tweets from Debian packages fetched at run time (never
  * committed: see the datasets module). Sources are interleaved round-robin, so every stretch of
  * the stream mixes them, in a fixed order.
@@ -29,7 +30,9 @@ public final class DemoTexts {
     static final Map<String, Function<Path, List<String>>> SOURCES = new LinkedHashMap<>();
 
     static {
-        SOURCES.put("uci", cache -> UciSentiment.all().stream().map(LabelledSentence::text).toList());
+        // TRAIN only: serving and the trainer score students on DEV, and the quality bench on
+        // TEST, so neither may reach the students through the stream.
+        SOURCES.put("uci", cache -> UciSentiment.split(Split.TRAIN).stream().map(LabelledSentence::text).toList());
         SOURCES.put("reviews", PangLeeReviews::sentences);
         SOURCES.put("tweets", RtweetTweets::tweets);
     }

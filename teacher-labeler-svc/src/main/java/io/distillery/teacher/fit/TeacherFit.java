@@ -161,7 +161,7 @@ public final class TeacherFit {
                 bundle.resolve(PretrainedEncoder.TOKENIZER_FILE), options.maxLength());
              ZooModel<String, float[]> model = ModelLoader.load(TeacherEngine.ONNX,
                      bundle.resolve(PretrainedEncoder.MODEL_FILE),
-                     new TeacherTranslator(tokenizer, ENCODER_INPUTS, encoder.pooling(), null), device);
+                     new TeacherTranslator(tokenizer, ENCODER_INPUTS, encoder.pooling(), null), device, 0);
              Predictor<String, float[]> predictor = model.newPredictor()) {
             System.out.printf("embedding with %s on %s...%n", encoder.cliName(), device.isGpu() ? "GPU" : "CPU");
             for (Split split : Split.values()) {

@@ -17,6 +17,12 @@ public interface TeacherConfig {
     @WithDefault("auto")
     String device();
 
+    /**
+     * CPU threads one teacher call may use; empty: the engine's default (every core). When several
+     * labellers share one machine's CPU, give each cores ÷ instances. PyTorch reads it once per process.
+     */
+    Optional<Integer> intraOpThreads();
+
     /** The most texts per teacher call. */
     @WithDefault("32")
     int maxBatchSize();

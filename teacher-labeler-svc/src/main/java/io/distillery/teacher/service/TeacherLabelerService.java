@@ -52,7 +52,7 @@ public class TeacherLabelerService {
                     + " or point distillery.teacher.bundle-dir (DISTILLERY_TEACHER_BUNDLE_DIR) at one");
         }
         try {
-            teacher = Teacher.load(bundle, DeviceChoice.parse(config.device())); // logs CPU or GPU
+            teacher = Teacher.load(bundle, DeviceChoice.parse(config.device()), config.intraOpThreads().orElse(0)); // logs CPU or GPU
         } catch (IOException e) {
             throw new UncheckedIOException("cannot load the teacher bundle " + bundle, e);
         }

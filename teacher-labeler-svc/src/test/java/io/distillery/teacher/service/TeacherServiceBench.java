@@ -42,8 +42,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * <pre>
  * --bundle DIR --jar teacher-labeler-svc/target/quarkus-app/quarkus-run.jar [--records 3000]
  * [--batch-sizes 1,8,16,32,64] [--max-batch-size 32] [--batches-per-flush 4] [--instances 1,2]
- * [--device auto|cpu|gpu]
+ * [--device auto|cpu|gpu] [--threads-per-instance N]
  * </pre>
+ *
+ * <p>{@code --threads-per-instance} caps the CPU threads of every teacher call, raw and service
+ * alike (default: the engine's, every core). On one CPU, instances at the default fight over the
+ * same cores; at cores ÷ instances each has its own share, as each would have its own GPU or machine.
  */
 public final class TeacherServiceBench {
 
@@ -57,6 +61,7 @@ public final class TeacherServiceBench {
         String device = option(args, "--device", "auto");
         int batchesPerFlush = Integer.parseInt(option(args, "--batches-per-flush", "4"));
         int[] instances = Arrays.stream(option(args, "--instances", "1,2").split(",")).mapToInt(Integer::parseInt).toArray();
+        int threads = Integer.parseInt(option(args, "--threads-per-instance", "0"));
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " missing: build the service first (mvn -pl teacher-labeler-svc package)");
         }
@@ -68,7 +73,7 @@ public final class TeacherServiceBench {
         // The raw predictor, with the broker and registry up but idle.
         double rawAtServiceBatch = 0;
         double bestRaw = 0;
-        for (RawPredictorBenchmark.Result raw : RawPredictorBenchmark.run(bundle, batchSizes, 512, DeviceChoice.parse(device))) {
+        for (RawPredictorBenchmark.Result raw : RawPredictorBenchmark.run(bundle, batchSizes, 512, DeviceChoice.parse(device), threads)) {
             System.out.println(raw.json());
             bestRaw = Math.max(bestRaw, raw.sentencesPerSecond());
             if (raw.batchSize() == maxBatchSize) {
@@ -76,16 +81,16 @@ public final class TeacherServiceBench {
             }
         }
         // The same predictor fed as the service feeds it (length-bucketed flushes): the ceiling without Kafka.
-        double bucketed = rawBucketed(bundle, DeviceChoice.parse(device), maxBatchSize, batchesPerFlush, records);
+        double bucketed = rawBucketed(bundle, DeviceChoice.parse(device), threads, maxBatchSize, batchesPerFlush, records);
 
         Map<Integer, Double> serviceRates = new TreeMap<>();
         for (int count : instances) {
-            double rate = service(platform, jar, bundle, device, count, records, maxBatchSize, batchesPerFlush);
+            double rate = service(platform, jar, bundle, device, threads, count, records, maxBatchSize, batchesPerFlush);
             serviceRates.put(count, rate);
         }
         // Once more after the service: on a shared machine the load changes, and the ratio is taken
         // against the better of the two (and of every raw batch size), the strictest comparison.
-        double bucketedAfter = rawBucketed(bundle, DeviceChoice.parse(device), maxBatchSize, batchesPerFlush, records);
+        double bucketedAfter = rawBucketed(bundle, DeviceChoice.parse(device), threads, maxBatchSize, batchesPerFlush, records);
         bestRaw = Math.max(bestRaw, Math.max(bucketed, bucketedAfter));
         double single = serviceRates.getOrDefault(1, Double.NaN);
         System.out.println(String.format(Locale.ROOT,
@@ -101,7 +106,7 @@ public final class TeacherServiceBench {
      * fresh prefix with {@code records} pre-produced texts; timed from the group's first commit to
      * its last. Prints one line and returns sentences/s.
      */
-    private static double service(TestPlatform platform, Path jar, Path bundle, String device, int count, int records,
+    private static double service(TestPlatform platform, Path jar, Path bundle, String device, int threads, int count, int records,
                                   int maxBatchSize, int batchesPerFlush) throws Exception {
         String prefix = platform.uniqueName("bench") + ".";
         platform.createTopics(Topics.newTopics(prefix, (short) 1));
@@ -118,6 +123,9 @@ public final class TeacherServiceBench {
                 builder.environment().put("DISTILLERY_TOPICS_PREFIX", prefix);
                 builder.environment().put("DISTILLERY_TEACHER_BUNDLE_DIR", bundle.toString());
                 builder.environment().put("DISTILLERY_TEACHER_DEVICE", device);
+                if (threads > 0) {
+                    builder.environment().put("DISTILLERY_TEACHER_INTRA_OP_THREADS", Integer.toString(threads));
+                }
                 builder.environment().put("DISTILLERY_TEACHER_MAX_BATCH_SIZE", Integer.toString(maxBatchSize));
                 builder.environment().put("DISTILLERY_TEACHER_BATCHES_PER_FLUSH", Integer.toString(batchesPerFlush));
                 builder.environment().put("DJL_OFFLINE", "true");
@@ -144,8 +152,8 @@ public final class TeacherServiceBench {
             System.out.println(String.format(Locale.ROOT,
                     "{\"name\":\"service\",\"instances\":%d,\"batch\":%d,\"sentences_per_s\":%.1f,\"records\":%d,"
                             + "\"measured_records\":%d,\"measured_s\":%.2f,\"batches_per_flush\":%d,"
-                            + "\"processing_guarantee\":\"exactly_once\",\"cores\":%d,\"java\":\"%s\"}",
-                    count, maxBatchSize, rate, records, done - first, seconds, batchesPerFlush,
+                            + "\"processing_guarantee\":\"exactly_once\",\"threads_per_instance\":%d,\"cores\":%d,\"java\":\"%s\"}",
+                    count, maxBatchSize, rate, records, done - first, seconds, batchesPerFlush, threads,
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.version")));
             return rate;
         } finally {
@@ -171,11 +179,12 @@ public final class TeacherServiceBench {
      * The raw predictor on the texts the service gets, batched as the service batches them
      * ({@link MicroBatcher}: flushes of batchesPerFlush × maxBatchSize, sorted by length). Prints one line.
      */
-    private static double rawBucketed(Path bundle, DeviceChoice device, int maxBatchSize, int batchesPerFlush, int records)
+    private static double rawBucketed(Path bundle, DeviceChoice device, int threads, int maxBatchSize, int batchesPerFlush,
+                                      int records)
             throws Exception {
         List<String> texts = corpus().stream().map(LabelledSentence::text).toList();
         MicroBatcher<String> batcher = new MicroBatcher<>(maxBatchSize, batchesPerFlush, java.time.Duration.ZERO);
-        try (io.distillery.teacher.Teacher teacher = io.distillery.teacher.Teacher.load(bundle, device);
+        try (io.distillery.teacher.Teacher teacher = io.distillery.teacher.Teacher.load(bundle, device, threads);
              ai.djl.inference.Predictor<String, float[]> predictor = teacher.newPredictor()) {
             predictor.batchPredict(texts.subList(0, maxBatchSize)); // warm-up
             int done = 0;
