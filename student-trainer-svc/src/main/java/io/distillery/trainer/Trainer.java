@@ -13,10 +13,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Continual distillation on one student, without Kafka: batches of fresh examples in, one
- * optimiser step each (fresh + replayed examples), evaluation, and checkpoints out.
+ * optimiser step each (fresh + replayed examples), rehearsal steps on replayed examples alone
+ * when there is time, evaluation, and checkpoints out.
  *
  * <ul>
  *   <li><b>step</b>: the fresh examples are first scored by the student as it is (prequential
@@ -109,6 +111,31 @@ public final class Trainer implements AutoCloseable {
         List<Example> batch = new ArrayList<>(fresh.size() + replayed.size());
         batch.addAll(fresh);
         batch.addAll(replayed);
+        float loss = optimise(batch);
+        for (Example e : fresh) {
+            replay.offer(e);
+            position.trained(e);
+        }
+        return stepped(loss, fresh.size(), replayed.size());
+    }
+
+    /**
+     * One optimiser step on {@code size} examples drawn from the replay buffer alone (rehearsal),
+     * or nothing while the buffer holds fewer. A trainer waiting on a slow teacher spends its idle
+     * time this way, so each labelled example is learnt from more than once, as over epochs. The
+     * data position does not move; the step count does (the learning-rate schedule counts
+     * optimiser steps, and resumes from it).
+     */
+    public Optional<StepResult> rehearse(int size) {
+        if (size <= 0 || replay.size() < size) {
+            return Optional.empty();
+        }
+        List<Example> batch = replay.sample(size);
+        return Optional.of(stepped(optimise(batch), 0, batch.size()));
+    }
+
+    /** Forward, loss, backward, update on {@code batch}; the loss before the update. */
+    private float optimise(List<Example> batch) {
         List<String> texts = batch.stream().map(Example::text).toList();
         float[][] teacher = batch.stream().map(Example::teacher).toArray(float[][]::new);
         int[] gold = batch.stream().mapToInt(Example::gold).toArray();
@@ -116,18 +143,17 @@ public final class Trainer implements AutoCloseable {
         if (!Float.isFinite(loss)) {
             throw new IllegalStateException("loss is " + loss + " at step " + (position.steps() + 1));
         }
-        for (Example e : fresh) {
-            replay.offer(e);
-            position.trained(e);
-        }
+        return loss;
+    }
+
+    private StepResult stepped(float loss, int fresh, int replayed) {
         position.stepped();
         lastLoss = loss;
         lossAverage = Double.isNaN(lossAverage) ? loss : 0.95 * lossAverage + 0.05 * loss;
         if (settings.evalEvery() > 0 && position.steps() % settings.evalEvery() == 0) {
             evaluate();
         }
-        return new StepResult(position.steps(), loss, fresh.size(), replayed.size(), schedule.at(position.steps()),
-                teacherAgreement());
+        return new StepResult(position.steps(), loss, fresh, replayed, schedule.at(position.steps()), teacherAgreement());
     }
 
     /** A record that will not be trained on (dead-lettered): the position moves past it. */

@@ -117,4 +117,43 @@ class TrainerTest {
             }
         }
     }
+
+    @Test
+    void rehearsalTrainsOnTheReplayBufferAloneAndLeavesTheDataPositionWhereItWas() {
+        try (Trainer trainer = fresh(settings(), DevSet.none())) {
+            List<Example> stream = Synthetic.examples(10 * 32, "text.labeled", 0, 0);
+            assertTrue(trainer.rehearse(32).isEmpty(), "nothing to rehearse before the buffer holds a batch");
+            for (int b = 0; b < 10; b++) {
+                trainer.step(stream.subList(b * 32, (b + 1) * 32));
+            }
+            Position before = trainer.position();
+            double errorBefore = squaredError(trainer, trainer.replay().contents());
+            for (int i = 0; i < 60; i++) {
+                Trainer.StepResult r = trainer.rehearse(32).orElseThrow();
+                assertEquals(0, r.fresh());
+                assertEquals(32, r.replayed());
+            }
+            Position after = trainer.position();
+            assertEquals(before.steps() + 60, after.steps(), "rehearsal steps are optimiser steps");
+            assertEquals(before.examples(), after.examples(), "but no new examples");
+            assertEquals(before.nextOffsets(), after.nextOffsets(), "and no offset moved");
+            double errorAfter = squaredError(trainer, trainer.replay().contents());
+            System.out.printf("rehearsal: squared error to the teacher on the buffer %.4f -> %.4f%n", errorBefore, errorAfter);
+            assertTrue(errorAfter < 0.8 * errorBefore, errorBefore + " -> " + errorAfter);
+            assertTrue(trainer.rehearse(0).isEmpty());
+        }
+    }
+
+    /** Mean squared distance between the student's and the teacher's logits. */
+    private static double squaredError(Trainer trainer, List<Example> examples) {
+        float[][] student = trainer.student().logits(examples.stream().map(Example::text).toList());
+        double sum = 0;
+        for (int i = 0; i < student.length; i++) {
+            for (int c = 0; c < student[i].length; c++) {
+                double d = student[i][c] - examples.get(i).teacher()[c];
+                sum += d * d;
+            }
+        }
+        return sum / student.length;
+    }
 }

@@ -78,6 +78,14 @@ public interface TrainerConfig {
     @WithDefault("0.2")
     double replayFraction();
 
+    /**
+     * Steps on replayed examples alone the trainer may take after each step on fresh ones, while
+     * no full batch is waiting: what it does with the time a slow teacher leaves it, so each
+     * labelled example is learnt from several times, as over epochs (0: off).
+     */
+    @WithDefault("8")
+    int rehearsalStepsPerStep();
+
     /** Evaluate on the gold dev set every this many steps (0: only at checkpoints). */
     @WithDefault("100")
     int evalEvery();

@@ -19,6 +19,7 @@ public final class TrainerMetrics {
     private final MeterRegistry registry;
     private final Counter examples;
     private final Counter steps;
+    private final Counter rehearsalSteps;
     private final Counter checkpoints;
     private final DistributionSummary checkpointBytes;
     private final AtomicReference<Double> loss = new AtomicReference<>(Double.NaN);
@@ -34,6 +35,8 @@ public final class TrainerMetrics {
                 .description("fresh examples trained on").register(registry);
         steps = Counter.builder("distillery.trainer.steps").tag("lineage", lineage).description("optimiser steps")
                 .register(registry);
+        rehearsalSteps = Counter.builder("distillery.trainer.rehearsal.steps").tag("lineage", lineage)
+                .description("optimiser steps on replayed examples alone (included in distillery.trainer.steps)").register(registry);
         checkpoints = Counter.builder("distillery.trainer.checkpoints").tag("lineage", lineage)
                 .description("checkpoints published").register(registry);
         checkpointBytes = DistributionSummary.builder("distillery.trainer.checkpoint.size").baseUnit("bytes").tag("lineage", lineage)
@@ -60,6 +63,14 @@ public final class TrainerMetrics {
         devAccuracy.set(accuracy);
         learningRate.set(lr);
         window.record(fresh);
+    }
+
+    public void rehearsed(double lossAverage, double accuracy, double lr) {
+        steps.increment();
+        rehearsalSteps.increment();
+        loss.set(lossAverage);
+        devAccuracy.set(accuracy);
+        learningRate.set(lr);
     }
 
     public void checkpointed(int bytes) {

@@ -66,8 +66,17 @@ public final class TrainingLoop implements Runnable {
     /**
      * @param service the name in dead-letter headers
      */
+    /**
+     * @param rehearsalStepsPerStep replay-only steps ({@link Trainer#rehearse}) the loop may take
+     *                              after each step on fresh examples, while no full batch waits
+     */
     public record Settings(String lineage, String groupId, List<String> labels, int batchSize, Duration partialBatchAfter,
-                           int checkpointEverySteps, Duration checkpointEvery, String service) {
+                           int checkpointEverySteps, Duration checkpointEvery, int rehearsalStepsPerStep, String service) {
+        public Settings {
+            if (rehearsalStepsPerStep < 0) {
+                throw new IllegalArgumentException("rehearsal steps per step must be >= 0, was " + rehearsalStepsPerStep);
+            }
+        }
     }
 
     /** A consumed record in order: an example, or a dead letter already sent. */
@@ -89,6 +98,8 @@ public final class TrainingLoop implements Runnable {
     private KafkaProducer<byte[], byte[]> deadLetterProducer;
     private Trainer trainer;
     private int pendingExamples;
+    /** Rehearsal steps left before the next fresh step: refilled to the setting by each fresh step, so they never pile up. */
+    private int rehearsals;
     private long lastRecordNanos = System.nanoTime();
     private long lastCheckpointNanos = System.nanoTime();
     private long stepsAtLastCheckpoint;
@@ -205,6 +216,9 @@ public final class TrainingLoop implements Runnable {
         if (pendingExamples == 0) {
             passDeadLetters(Integer.MAX_VALUE);
         }
+        if (rehearsals > 0 && pendingExamples < settings.batchSize()) {
+            rehearse(); // one per poll: fresh records always come first
+        }
         if (checkpointDue(System.nanoTime())) {
             checkpoint();
         }
@@ -257,6 +271,7 @@ public final class TrainingLoop implements Runnable {
         try {
             Trainer.StepResult result = trainer.step(batch);
             metrics.stepped(batch.size(), trainer.lossAverage(), result.agreement(), trainer.devAccuracy(), result.learningRate());
+            rehearsals = settings.rehearsalStepsPerStep();
             observer.accept(batch);
         } catch (RuntimeException e) {
             // The weights are as before the step (a failure is raised before the update): dead-letter the batch.
@@ -267,6 +282,18 @@ public final class TrainingLoop implements Runnable {
                 metrics.deadLettered("step-failed");
                 trainer.skip(r.topic(), r.partition(), r.offset());
             }
+        }
+    }
+
+    private void rehearse() {
+        rehearsals--;
+        try {
+            trainer.rehearse(settings.batchSize()).ifPresentOrElse(
+                    result -> metrics.rehearsed(trainer.lossAverage(), trainer.devAccuracy(), result.learningRate()),
+                    () -> rehearsals = 0); // the replay buffer is still smaller than a batch
+        } catch (RuntimeException e) {
+            LOG.warn("rehearsal step failed; no more until the next fresh step", e);
+            rehearsals = 0;
         }
     }
 

@@ -168,6 +168,7 @@ public final class TrainerServiceBench {
                 .env("DISTILLERY_TRAINER_TOKENIZER", tokenizerJson.toString())
                 .env("DISTILLERY_TRAINER_LINEAGE", LINEAGE)
                 .env("DISTILLERY_TRAINER_BATCH_SIZE", Integer.toString(batch))
+                .env("DISTILLERY_TRAINER_REHEARSAL_STEPS_PER_STEP", "0") // the raw loop takes none: the same work on both sides
                 .start()) {
             long firstSeen = 0;
             long firstNanos = 0;
@@ -221,7 +222,7 @@ public final class TrainerServiceBench {
         try (CheckpointStore store = new CheckpointStore(Topics.STUDENT_CHECKPOINTS.withPrefix(prefix), registry,
                 platform.clientProperties())) {
             TrainingLoop loop = new TrainingLoop(new TrainingLoop.Settings(lineage, prefix + "bench-in-process", UciSentiment.LABELS,
-                    batch, Duration.ofSeconds(2), 500, Duration.ofMinutes(5), StudentTrainerService.SERVICE), labeled, store,
+                    batch, Duration.ofSeconds(2), 500, Duration.ofMinutes(5), 0, StudentTrainerService.SERVICE), labeled, store,
                     latest -> Trainer.fresh(mlp, UciSentiment.LABELS, tokenizer, settings, dev), platform.clientProperties(), registry,
                     new TrainerMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), lineage));
             loop.observeTrained(b -> {

@@ -215,7 +215,7 @@ class TrainingLoopIT {
         DevSet dev = DevSet.of(UciSentiment.split(Split.DEV), UciSentiment.LABELS);
         Architecture mlp = Architecture.mlp(TestTokenizers.miniLm().vocabSize(), UciSentiment.LABELS.size());
         TrainingLoop.Settings loopSettings = new TrainingLoop.Settings(LINEAGE, labeled.name() + "-trainer", UciSentiment.LABELS,
-                32, Duration.ofMillis(800), checkpointEverySteps, Duration.ofMinutes(10), StudentTrainerService.SERVICE);
+                32, Duration.ofMillis(800), checkpointEverySteps, Duration.ofMinutes(10), 0, StudentTrainerService.SERVICE);
         return new TrainingLoop(loopSettings, labeled, store,
                 latest -> latest.map(c -> Trainer.resume(c, TestTokenizers.miniLm(), settings, dev))
                         .orElseGet(() -> Trainer.fresh(mlp, UciSentiment.LABELS, TestTokenizers.miniLm(), settings, dev)),
