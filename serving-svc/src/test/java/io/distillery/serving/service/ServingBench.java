@@ -23,17 +23,13 @@ import io.distillery.student.Student;
 import io.distillery.student.StudentRuntime;
 import io.distillery.student.StudentTokenizer;
 import io.distillery.student.TokenBatch;
-import io.distillery.testing.LoopbackPorts;
+import io.distillery.testing.ServiceJar;
 import io.distillery.testing.TestPlatform;
 import io.distillery.topics.RegistryConfig;
 import io.distillery.topics.Topic;
 import io.distillery.topics.Topics;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,14 +73,17 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *   <li>{@code rest}: {@code POST /predict} on the packaged jar (own JVM) under Debian's {@code wrk}
  *       (second process), with a trained checkpoint live; {@code rest_swap}: the same while a second
  *       checkpoint is produced and auto-promoted, with {@code failed_requests_during_swap};</li>
+ *   <li>{@code rollback}: a second replica joins; a REST rollback on one, timed until each replica
+ *       serves the previous checkpoint (several rounds);</li>
  *   <li>{@code kafka_e2e}: RawText produced at a fixed rate → text.predictions (read_committed),
  *       receive time minus (intended) produce time per id, same JVM clock.</li>
  * </ol>
  *
  * <pre>
- * --jar serving-svc/target/quarkus-app/quarkus-run.jar [--only inprocess,rest,kafka] [--seconds 8]
+ * --jar serving-svc/target/quarkus-app/quarkus-run.jar [--only inprocess,rest,rollback,kafka] [--seconds 8]
  * [--wrk-seconds 20] [--swap-wrk-seconds 40] [--connections 8] [--rate 1000] [--e2e-seconds 20]
  * [--bilstm-hidden-sizes 300,150] [--e2e-warmup 5] [--e2e-prewarm 10] [--fetch-waits 500,10] [--max-batch-sizes 64,16]
+ * [--rollback-rounds 5]
  * </pre>
  */
 public final class ServingBench {
@@ -92,14 +91,13 @@ public final class ServingBench {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String LINEAGE = "mlp-sentiment";
     private static final String TOKEN = "bench-control-token";
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private ServingBench() {
     }
 
     public static void main(String[] args) throws Exception {
         StudentRuntime.configure(); // as the service: offline, one intra-op thread (before DJL loads)
-        List<String> only = Arrays.asList(option(args, "--only", "inprocess,rest,kafka").split(","));
+        List<String> only = Arrays.asList(option(args, "--only", "inprocess,rest,rollback,kafka").split(","));
         Path jar = Path.of(option(args, "--jar", "target/quarkus-app/quarkus-run.jar")).toAbsolutePath();
         double seconds = Double.parseDouble(option(args, "--seconds", "8"));
         int wrkSeconds = Integer.parseInt(option(args, "--wrk-seconds", "20"));
@@ -111,6 +109,7 @@ public final class ServingBench {
         int e2ePrewarm = Integer.parseInt(option(args, "--e2e-prewarm", "10"));
         int[] fetchWaits = ints(option(args, "--fetch-waits", "500,10"));
         int[] maxBatchSizes = ints(option(args, "--max-batch-sizes", "64,16"));
+        int rollbackRounds = Integer.parseInt(option(args, "--rollback-rounds", "5"));
 
         List<String> texts = corpus();
         StudentTokenizer tokenizer = TestStudents.tokenizer();
@@ -122,7 +121,7 @@ public final class ServingBench {
                         bilstm.withHiddenSize(hidden), tokenizer, texts, seconds);
             }
         }
-        if (only.contains("rest") || only.contains("kafka")) {
+        if (only.contains("rest") || only.contains("rollback") || only.contains("kafka")) {
             if (only.contains("rest")) {
                 try {
                     new ProcessBuilder("wrk", "--version").redirectErrorStream(true).start().waitFor();
@@ -134,7 +133,7 @@ public final class ServingBench {
                 throw new IllegalStateException(jar + " missing: mvn -o -q -f serving-svc/pom.xml package -DskipTests");
             }
             service(jar, only, tokenizer, texts, wrkSeconds, swapWrkSeconds, connections, rate, e2eWarmup, e2ePrewarm,
-                    e2eSeconds, fetchWaits, maxBatchSizes);
+                    e2eSeconds, fetchWaits, maxBatchSizes, rollbackRounds);
         }
         System.exit(0); // runs the platform's shutdown hook: broker and registry stop
     }
@@ -246,7 +245,7 @@ public final class ServingBench {
 
     private static void service(Path jar, List<String> only, StudentTokenizer tokenizer, List<String> texts, int wrkSeconds,
                                 int swapWrkSeconds, int connections, int rate, int e2eWarmup, int e2ePrewarm, int e2eSeconds,
-                                int[] fetchWaits, int[] maxBatchSizes) throws Exception {
+                                int[] fetchWaits, int[] maxBatchSizes, int rollbackRounds) throws Exception {
         TestPlatform platform = TestPlatform.shared();
         String prefix = platform.uniqueName("bench") + ".";
         platform.createTopics(Topics.newTopics(prefix, (short) 1));
@@ -267,7 +266,7 @@ public final class ServingBench {
             publish(platform, registry, prefix, first.checkpoint);
             service.awaitLive(first.checkpoint.getId(), Duration.ofMinutes(2));
             if (only.contains("rest")) {
-                String url = "http://127.0.0.1:" + service.port + "/predict";
+                String url = service.url("predict");
                 Path lua = luaScript(texts);
                 // a short unmeasured run: the service JVM's JIT, and wrk's connections
                 wrk(url, lua, 5, connections);
@@ -289,6 +288,10 @@ public final class ServingBench {
             } else {
                 publish(platform, registry, prefix, second.checkpoint);
                 service.awaitLive(second.checkpoint.getId(), Duration.ofMinutes(2));
+            }
+            if (only.contains("rollback")) {
+                rollback(jar, platform, prefix, tokenizerJson, maxBatchSize, service, first.checkpoint.getId(),
+                        second.checkpoint.getId(), rollbackRounds, extra);
             }
             if (only.contains("kafka")) {
                 String live = service.live();
@@ -326,6 +329,81 @@ public final class ServingBench {
             }
         } finally {
             service.close();
+        }
+    }
+
+    /**
+     * A second replica joins (it must come up serving what the first serves: the rollout state is
+     * on the compacted topic); then, round after round, {@code current} is promoted by hand and
+     * rolled back through the first replica's REST API, and each replica is timed from the
+     * command to serving {@code previous} again. Prints one line; leaves {@code current} live.
+     */
+    private static void rollback(Path jar, TestPlatform platform, String prefix, Path tokenizerJson, int maxBatchSize,
+                                 Service one, String previous, String current, int rounds, String extra) throws Exception {
+        try (Service two = Service.start(jar, platform, prefix, tokenizerJson, maxBatchSize)) {
+            two.awaitOk("q/health/ready", Duration.ofMinutes(3));
+            if (!two.awaitLive(current, Duration.ofMinutes(2))) {
+                throw new IllegalStateException("a replica that joined does not serve the live checkpoint " + current);
+            }
+            List<Service> replicas = List.of(one, two);
+            long[] nanos = new long[rounds * replicas.size()];
+            long[] firstRound = new long[replicas.size()];
+            int n = 0;
+            for (int round = 0; round < rounds; round++) {
+                if (round > 0) {
+                    requireAccepted(one.command("{\"action\":\"promote\",\"checkpoint_id\":\"" + current + "\"}"));
+                    for (Service replica : replicas) {
+                        if (!replica.awaitLive(current, Duration.ofSeconds(60))) {
+                            throw new IllegalStateException("promote of " + current + " did not reach every replica");
+                        }
+                    }
+                }
+                long sent = System.nanoTime();
+                requireAccepted(one.command("{\"action\":\"rollback\",\"reason\":\"bench\"}"));
+                long[] back = awaitAll(replicas, previous, sent, Duration.ofSeconds(60));
+                if (round == 0) {
+                    firstRound = back;
+                }
+                for (long t : back) {
+                    nanos[n++] = t;
+                }
+            }
+            requireAccepted(one.command("{\"action\":\"promote\",\"checkpoint_id\":\"" + current + "\"}"));
+            for (Service replica : replicas) {
+                replica.awaitLive(current, Duration.ofSeconds(60));
+            }
+            Stats s = Stats.of(nanos);
+            // per_s: rollbacks a second, back to back, at the mean time to reach every replica
+            System.out.println(line("rollback", s.p50, s.p99, 1e3 / s.mean, String.format(Locale.ROOT,
+                    "\"replicas\":%d,\"rounds\":%d,\"max_ms\":%.1f,\"first_round_ms\":[%.1f,%.1f],"
+                            + "\"measured\":\"REST rollback on one replica until each serves the previous checkpoint\",%s",
+                    replicas.size(), rounds, s.max, firstRound[0] / 1e6, firstRound[1] / 1e6, extra)));
+        }
+    }
+
+    /** Polls every replica until each serves {@code checkpointId}; each one's nanoseconds since {@code since}. */
+    private static long[] awaitAll(List<Service> replicas, String checkpointId, long since, Duration timeout) throws Exception {
+        long[] at = new long[replicas.size()];
+        int left = replicas.size();
+        long deadline = since + timeout.toNanos();
+        while (left > 0) {
+            for (int i = 0; i < replicas.size(); i++) {
+                if (at[i] == 0 && checkpointId.equals(replicas.get(i).live())) {
+                    at[i] = System.nanoTime() - since;
+                    left--;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(left + " replica(s) not serving " + checkpointId + " within " + timeout);
+            }
+            Thread.sleep(10);
+        }
+        return at;
+    }
+
+    private static void requireAccepted(int status) {
+        if (status != 202) {
+            throw new IllegalStateException("rollout command answered HTTP " + status);
         }
     }
 
@@ -400,101 +478,63 @@ public final class ServingBench {
         }
     }
 
-    /** The packaged serving jar in a JVM of its own. */
-    private static final class Service implements AutoCloseable {
-        final Process process;
-        final int port;
-        final Path log;
+    /** The packaged serving jar in a JVM of its own ({@link ServiceJar}), and what the bench asks of it. */
+    static final class Service implements AutoCloseable {
+        final ServiceJar jar;
 
-        private Service(Process process, int port, Path log) {
-            this.process = process;
-            this.port = port;
-            this.log = log;
+        private Service(ServiceJar jar) {
+            this.jar = jar;
         }
 
         static Service start(Path jar, TestPlatform platform, String prefix, Path tokenizerJson, int maxBatchSize) throws IOException {
-            int port = LoopbackPorts.free(1).get(0);
-            Path log = Files.createTempFile(Files.createDirectories(Path.of("target")).toAbsolutePath(), "serving-bench-", ".log");
-            ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
-                    "-jar", jar.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
-            Map<String, String> env = builder.environment();
-            env.put("DISTILLERY_KAFKA_BOOTSTRAP_SERVERS", platform.bootstrapServers());
-            env.put("DISTILLERY_REGISTRY_URL", platform.registryUrl());
-            env.put("DISTILLERY_TOPICS_PREFIX", prefix);
-            env.put("DISTILLERY_SERVING_TOKENIZER", tokenizerJson.toString());
-            env.put("DISTILLERY_SERVING_LINEAGE", LINEAGE);
-            env.put("DISTILLERY_SERVING_CONTROL_TOKEN", TOKEN);
-            env.put("DISTILLERY_SERVING_ESCALATION_THRESHOLD", "0"); // every record gets a student prediction
-            env.put("DISTILLERY_SERVING_MAX_BATCH_SIZE", Integer.toString(maxBatchSize));
-            env.put("DJL_OFFLINE", "true");
-            env.put("OPT_OUT_TRACKING", "true");
-            env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
-            return new Service(builder.start(), port, log);
+            return new Service(ServiceJar.of(jar).platform(platform, prefix).name("serving-bench").jvmOptions("-Xmx1g")
+                    .logDir(Path.of("target").toAbsolutePath())
+                    .env("DISTILLERY_SERVING_TOKENIZER", tokenizerJson.toString())
+                    .env("DISTILLERY_SERVING_LINEAGE", LINEAGE)
+                    .env("DISTILLERY_SERVING_CONTROL_TOKEN", TOKEN)
+                    .env("DISTILLERY_SERVING_ESCALATION_THRESHOLD", "0") // every record gets a student prediction
+                    .env("DISTILLERY_SERVING_MAX_BATCH_SIZE", Integer.toString(maxBatchSize))
+                    .start());
         }
 
-        HttpResponse<String> get(String path) throws IOException, InterruptedException {
-            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/" + path)).timeout(Duration.ofSeconds(30))
-                    .build(), HttpResponse.BodyHandlers.ofString());
-        }
-
-        void requireAlive() {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("the service exited with " + process.exitValue() + "; see " + log);
-            }
+        String url(String path) {
+            return jar.uri(path).toString();
         }
 
         void awaitOk(String path, Duration timeout) throws InterruptedException {
-            await(() -> {
-                try {
-                    return get(path).statusCode() == 200;
-                } catch (IOException notYet) {
-                    return false;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            }, timeout, path + " not 200");
+            jar.awaitHttpOk(path, timeout);
         }
 
         /** Waits until this replica serves {@code checkpointId} as live; false after the timeout. */
         boolean awaitLive(String checkpointId, Duration timeout) throws InterruptedException {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline) {
-                requireAlive();
+                jar.requireAlive();
                 if (checkpointId.equals(live())) {
                     return true;
                 }
-                Thread.sleep(100);
+                Thread.sleep(20);
             }
             return false;
         }
 
+        /** The checkpoint this replica serves as live (GET /rollouts), or null while it cannot say. */
         String live() throws InterruptedException {
             try {
-                return JSON.readTree(get("rollouts").body()).path("served_here").path("live").asText();
+                return JSON.readTree(jar.get("rollouts").body()).path("served_here").path("live").asText();
             } catch (IOException notYet) {
                 return null;
             }
         }
 
-        private void await(java.util.function.BooleanSupplier done, Duration timeout, String what) throws InterruptedException {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (!done.getAsBoolean()) {
-                requireAlive();
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(what + " within " + timeout + "; see " + log);
-                }
-                Thread.sleep(200);
-            }
+        /** A rollout command over REST with the control token; its HTTP status. */
+        int command(String json) throws IOException, InterruptedException {
+            return jar.postJson("rollouts", json, "Bearer " + TOKEN).statusCode();
         }
 
         @Override
         public void close() throws InterruptedException {
-            process.destroy(); // SIGTERM: Quarkus shuts down cleanly
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(30, TimeUnit.SECONDS);
-            }
+            jar.stop(Duration.ofSeconds(60)); // SIGTERM: Quarkus shuts down cleanly
         }
     }
 

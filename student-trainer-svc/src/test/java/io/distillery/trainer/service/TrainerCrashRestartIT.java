@@ -14,6 +14,7 @@ import io.distillery.student.CheckpointCodec;
 import io.distillery.student.Student;
 import io.distillery.testing.CommittedRecords;
 import io.distillery.testing.RealPlatform;
+import io.distillery.testing.ServiceJar;
 import io.distillery.testing.TestPlatform;
 import io.distillery.topics.RegistryConfig;
 import io.distillery.topics.Topic;
@@ -37,7 +38,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -65,9 +65,7 @@ class TrainerCrashRestartIT {
 
     @Test
     void aKilledTrainerResumesFromItsLastCheckpointAndSkipsNothing(TestPlatform platform) throws Exception {
-        String jarProperty = System.getProperty("distillery.trainer.jar");
-        Assumptions.assumeTrue(jarProperty != null, "needs the packaged jar: runs in the integration-test phase");
-        Path jar = Path.of(jarProperty);
+        Path jar = ServiceJar.packagedJar("distillery.trainer.jar");
 
         String prefix = platform.uniqueName("trainer-kill") + ".";
         platform.createTopics(Topics.newTopics(prefix, (short) 1));

@@ -6,6 +6,7 @@ import io.distillery.schemas.LabeledText;
 import io.distillery.student.Architecture;
 import io.distillery.student.StudentTokenizer;
 import io.distillery.student.TrainingSession;
+import io.distillery.testing.ServiceJar;
 import io.distillery.testing.TestPlatform;
 import io.distillery.topics.RegistryConfig;
 import io.distillery.topics.Topic;

@@ -1,7 +1,5 @@
-package io.distillery.trainer.service;
+package io.distillery.testing;
 
-import io.distillery.testing.LoopbackPorts;
-import io.distillery.testing.TestPlatform;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -24,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * cleanly) or killed (SIGKILL: nothing runs, as in a crash). Its output goes to a log file that
  * failures name. {@link #close()} kills what is still alive, so a test leaves no process behind.
  *
- * <p>Generic on purpose (no trainer specifics): a candidate for test-support.
+ * <p>Generic: the trainer's crash test, the serving replicas test and the benches launch services with it.
  */
 public final class ServiceJar implements AutoCloseable {
 
@@ -102,6 +100,18 @@ public final class ServiceJar implements AutoCloseable {
         }
     }
 
+    /**
+     * The packaged jar the pom's {@code packaged-service-it} execution names in system property
+     * {@code property}; in the {@code test} phase, before {@code package}, there is none and the
+     * calling test is skipped.
+     */
+    public static Path packagedJar(String property) {
+        String value = System.getProperty(property);
+        org.junit.jupiter.api.Assumptions.assumeTrue(value != null,
+                "needs the packaged jar (" + property + "): runs in the integration-test phase");
+        return Path.of(value);
+    }
+
     public static Launch of(Path jar) {
         return new Launch(jar);
     }
@@ -161,6 +171,16 @@ public final class ServiceJar implements AutoCloseable {
     public HttpResponse<String> post(String path) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofMinutes(3)).POST(HttpRequest.BodyPublishers.noBody())
                 .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** POST a JSON body, with an {@code Authorization} header unless {@code authorization} is null. */
+    public HttpResponse<String> postJson(String path, String json, String authorization) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** SIGKILL (Process.destroyForcibly on Linux): no shutdown hook, no flush, no close; waits until the JVM is gone. */
