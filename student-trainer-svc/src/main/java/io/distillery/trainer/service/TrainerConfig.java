@@ -80,7 +80,7 @@ public interface TrainerConfig {
 
     /**
      * Steps on replayed examples alone the trainer may take after each step on fresh ones, while
-     * no full batch is waiting: what it does with the time a slow teacher leaves it, so each
+     * it is caught up with the stream: what it does with the time a slow teacher leaves it, so each
      * labelled example is learnt from several times, as over epochs (0: off).
      */
     @WithDefault("8")

@@ -68,7 +68,7 @@ public final class TrainingLoop implements Runnable {
      */
     /**
      * @param rehearsalStepsPerStep replay-only steps ({@link Trainer#rehearse}) the loop may take
-     *                              after each step on fresh examples, while no full batch waits
+     *                              after each step on fresh examples, while caught up with the stream
      */
     public record Settings(String lineage, String groupId, List<String> labels, int batchSize, Duration partialBatchAfter,
                            int checkpointEverySteps, Duration checkpointEvery, int rehearsalStepsPerStep, String service) {
@@ -216,8 +216,10 @@ public final class TrainingLoop implements Runnable {
         if (pendingExamples == 0) {
             passDeadLetters(Integer.MAX_VALUE);
         }
-        if (rehearsals > 0 && pendingExamples < settings.batchSize()) {
-            rehearse(); // one per poll: fresh records always come first
+        // Only while caught up (the poll brought less than a batch): behind the stream, fresh records
+        // need every step. One per poll, so new records are never kept waiting long.
+        if (rehearsals > 0 && records.count() < settings.batchSize()) {
+            rehearse();
         }
         if (checkpointDue(System.nanoTime())) {
             checkpoint();
