@@ -83,9 +83,17 @@ public final class TeacherServiceBench {
         // The same predictor fed as the service feeds it (length-bucketed flushes): the ceiling without Kafka.
         double bucketed = rawBucketed(bundle, DeviceChoice.parse(device), threads, maxBatchSize, batchesPerFlush, records);
 
+        // Every run's input first, on its own prefix: a producer started after a run's services were
+        // stopped had its idempotent sequence reset by the client and refused by the broker
+        // (OutOfOrderSequenceException, every retry, until the delivery timeout).
+        Map<Integer, String> prefixes = new TreeMap<>();
+        for (int count : instances) {
+            prefixes.put(count, input(platform, records));
+        }
         Map<Integer, Double> serviceRates = new TreeMap<>();
         for (int count : instances) {
-            double rate = service(platform, jar, bundle, device, threads, count, records, maxBatchSize, batchesPerFlush);
+            double rate = service(platform, prefixes.get(count), jar, bundle, device, threads, count, records, maxBatchSize,
+                    batchesPerFlush);
             serviceRates.put(count, rate);
         }
         // Once more after the service: on a shared machine the load changes, and the ratio is taken
@@ -101,17 +109,22 @@ public final class TeacherServiceBench {
         System.exit(0); // runs the platform's shutdown hook: broker and registry stop
     }
 
-    /**
-     * The service as deployed: {@code count} Quarkus jars in their own JVMs, one consumer group, on a
-     * fresh prefix with {@code records} pre-produced texts; timed from the group's first commit to
-     * its last. Prints one line and returns sentences/s.
-     */
-    private static double service(TestPlatform platform, Path jar, Path bundle, String device, int threads, int count, int records,
-                                  int maxBatchSize, int batchesPerFlush) throws Exception {
+    /** A fresh prefix with the catalogue's topics and {@code records} texts on its text.augmented. */
+    private static String input(TestPlatform platform, int records) {
         String prefix = platform.uniqueName("bench") + ".";
         platform.createTopics(Topics.newTopics(prefix, (short) 1));
+        produce(platform, Topics.TEXT_AUGMENTED.withPrefix(prefix), records);
+        return prefix;
+    }
+
+    /**
+     * The service as deployed: {@code count} Quarkus jars in their own JVMs, one consumer group, on
+     * a prefix with {@code records} pre-produced texts; timed from the group's first commit to its
+     * last. Prints one line and returns sentences/s.
+     */
+    private static double service(TestPlatform platform, String prefix, Path jar, Path bundle, String device, int threads, int count,
+                                  int records, int maxBatchSize, int batchesPerFlush) throws Exception {
         Topic<AugmentedText> augmented = Topics.TEXT_AUGMENTED.withPrefix(prefix);
-        produce(platform, augmented, records);
         List<Process> services = new ArrayList<>();
         Path log = Files.createTempFile("teacher-bench-", ".log");
         try (Admin admin = platform.admin()) {
