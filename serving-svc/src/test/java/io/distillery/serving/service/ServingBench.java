@@ -263,7 +263,7 @@ public final class ServingBench {
         Service service = Service.start(jar, platform, prefix, tokenizerJson, maxBatchSize);
         try {
             service.awaitOk("q/health/ready", Duration.ofMinutes(3));
-            publish(platform, registry, prefix, first.checkpoint);
+            TestStudents.publish(platform, prefix, first.checkpoint);
             service.awaitLive(first.checkpoint.getId(), Duration.ofMinutes(2));
             if (only.contains("rest")) {
                 String url = service.url("predict");
@@ -277,7 +277,7 @@ public final class ServingBench {
                 Process running = wrkProcess(url, lua, swapWrkSeconds, connections);
                 Thread.sleep(8_000);
                 long published = System.nanoTime();
-                publish(platform, registry, prefix, second.checkpoint);
+                TestStudents.publish(platform, prefix, second.checkpoint);
                 boolean swapped = service.awaitLive(second.checkpoint.getId(), Duration.ofSeconds(swapWrkSeconds - 10));
                 double swapSeconds = (System.nanoTime() - published) / 1e9;
                 boolean swapBeforeEnd = swapped && running.isAlive();
@@ -286,7 +286,7 @@ public final class ServingBench {
                         ",\"checkpoint_swap\":true,\"swap_completed_while_loaded\":%s,\"publish_to_live_s\":%.2f,"
                                 + "\"failed_requests_during_swap\":%d,%s", swapBeforeEnd, swapSeconds, swap.failures(), extra)));
             } else {
-                publish(platform, registry, prefix, second.checkpoint);
+                TestStudents.publish(platform, prefix, second.checkpoint);
                 service.awaitLive(second.checkpoint.getId(), Duration.ofMinutes(2));
             }
             if (only.contains("rollback")) {
@@ -351,12 +351,7 @@ public final class ServingBench {
             int n = 0;
             for (int round = 0; round < rounds; round++) {
                 if (round > 0) {
-                    requireAccepted(one.command("{\"action\":\"promote\",\"checkpoint_id\":\"" + current + "\"}"));
-                    for (Service replica : replicas) {
-                        if (!replica.awaitLive(current, Duration.ofSeconds(60))) {
-                            throw new IllegalStateException("promote of " + current + " did not reach every replica");
-                        }
-                    }
+                    promote(one, replicas, current);
                 }
                 long sent = System.nanoTime();
                 requireAccepted(one.command("{\"action\":\"rollback\",\"reason\":\"bench\"}"));
@@ -368,10 +363,7 @@ public final class ServingBench {
                     nanos[n++] = t;
                 }
             }
-            requireAccepted(one.command("{\"action\":\"promote\",\"checkpoint_id\":\"" + current + "\"}"));
-            for (Service replica : replicas) {
-                replica.awaitLive(current, Duration.ofSeconds(60));
-            }
+            promote(one, replicas, current);
             Stats s = Stats.of(nanos);
             // per_s: rollbacks a second, back to back, at the mean time to reach every replica
             System.out.println(line("rollback", s.p50, s.p99, 1e3 / s.mean, String.format(Locale.ROOT,
@@ -379,6 +371,12 @@ public final class ServingBench {
                             + "\"measured\":\"REST rollback on one replica until each serves the previous checkpoint\",%s",
                     replicas.size(), rounds, s.max, firstRound[0] / 1e6, firstRound[1] / 1e6, extra)));
         }
+    }
+
+    /** A manual promote through {@code via}'s REST API, until every replica serves {@code checkpointId}. */
+    private static void promote(Service via, List<Service> replicas, String checkpointId) throws Exception {
+        requireAccepted(via.command("{\"action\":\"promote\",\"checkpoint_id\":\"" + checkpointId + "\"}"));
+        awaitAll(replicas, checkpointId, System.nanoTime(), Duration.ofSeconds(60));
     }
 
     /** Polls every replica until each serves {@code checkpointId}; each one's nanoseconds since {@code since}. */
@@ -464,18 +462,6 @@ public final class ServingBench {
 
     private static TrainingPosition position(long steps, long examples) {
         return TrainingPosition.newBuilder().setSteps(steps).setExamples(examples).setOffsets(List.of()).setMaxEventTime(null).build();
-    }
-
-    private static void publish(TestPlatform platform, RegistryConfig registry, String prefix, StudentCheckpoint checkpoint)
-            throws Exception {
-        Topic<StudentCheckpoint> topic = Topics.STUDENT_CHECKPOINTS.withPrefix(prefix);
-        Map<String, Object> props = new HashMap<>(platform.clientProperties());
-        props.putAll(topic.producerOverrides());
-        try (Serializer<StudentCheckpoint> serializer = topic.valueSerde(registry).serializer();
-             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(topic.name(), checkpoint.getId().getBytes(StandardCharsets.UTF_8),
-                    serializer.serialize(topic.name(), checkpoint))).get();
-        }
     }
 
     /** The packaged serving jar in a JVM of its own ({@link ServiceJar}), and what the bench asks of it. */

@@ -29,7 +29,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -73,9 +72,9 @@ class ServingReplicasIT {
             a.awaitHttpOk("q/health/live", WAIT);
             b.awaitHttpOk("q/health/live", WAIT);
 
-            publish(platform, registry, prefix, first);
+            TestStudents.publish(platform, prefix, first);
             awaitLive(List.of(a, b), first.getId());
-            publish(platform, registry, prefix, second);
+            TestStudents.publish(platform, prefix, second);
             awaitLive(List.of(a, b), second.getId()); // auto-promoted: trained on more, so not worse on DEV
 
             var rollback = a.postJson("rollouts", "{\"action\":\"rollback\",\"reason\":\"replicas test\"}", "Bearer " + TOKEN);
@@ -148,16 +147,6 @@ class ServingReplicasIT {
             total += Double.parseDouble(m.group(1));
         }
         return total;
-    }
-
-    private static void publish(TestPlatform platform, RegistryConfig registry, String prefix, StudentCheckpoint checkpoint)
-            throws Exception {
-        Topic<StudentCheckpoint> topic = Topics.STUDENT_CHECKPOINTS.withPrefix(prefix);
-        try (Serializer<StudentCheckpoint> serializer = topic.valueSerde(registry).serializer();
-             KafkaProducer<byte[], byte[]> producer = producer(platform, topic.producerOverrides())) {
-            producer.send(new ProducerRecord<>(topic.name(), bytes(checkpoint.getId()), serializer.serialize(topic.name(), checkpoint)))
-                    .get();
-        }
     }
 
     private static KafkaProducer<byte[], byte[]> producer(TestPlatform platform, Map<String, Object> overrides) {

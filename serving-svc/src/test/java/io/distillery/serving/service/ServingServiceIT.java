@@ -37,7 +37,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serializer;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
@@ -266,12 +265,7 @@ class ServingServiceIT {
     // --- helpers ---
 
     private void publish(StudentCheckpoint checkpoint) throws Exception {
-        Topic<StudentCheckpoint> topic = topic(Topics.STUDENT_CHECKPOINTS);
-        try (Serializer<StudentCheckpoint> serializer = topic.valueSerde(registry).serializer();
-             KafkaProducer<byte[], byte[]> producer = producer(topic.producerOverrides())) {
-            producer.send(new ProducerRecord<>(topic.name(), bytes(checkpoint.getId()), serializer.serialize(topic.name(), checkpoint)))
-                    .get();
-        }
+        TestStudents.publish(platform, RealPlatformResource.topicPrefix(), checkpoint);
     }
 
     private KafkaProducer<byte[], byte[]> producer(Map<String, Object> overrides) {

@@ -10,13 +10,23 @@ import io.distillery.student.CheckpointCodec;
 import io.distillery.student.QuickTraining;
 import io.distillery.student.Student;
 import io.distillery.student.StudentTokenizer;
+import io.distillery.testing.TestPlatform;
+import io.distillery.topics.RegistryConfig;
+import io.distillery.topics.Topic;
+import io.distillery.topics.Topics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
 
 /** Real students for the tests: a small MLP over MiniLM's tokenizer, trained for a few steps on UCI TRAIN sentences. */
 final class TestStudents {
@@ -79,5 +89,17 @@ final class TestStudents {
                 original.getFormatVersion(), original.getArchitecture(), original.getTokenizer(), original.getLabelNames(),
                 ByteBuffer.wrap(weights), original.getWeightsSha256(), original.getTrainingPosition(), original.getMetrics(),
                 original.getCreatedAt());
+    }
+
+    /** Puts a checkpoint on {@code <prefix>student.checkpoints}, as the trainer would, and waits for the broker's ack. */
+    static void publish(TestPlatform platform, String prefix, StudentCheckpoint checkpoint) throws Exception {
+        Topic<StudentCheckpoint> topic = Topics.STUDENT_CHECKPOINTS.withPrefix(prefix);
+        Map<String, Object> props = new HashMap<>(platform.clientProperties());
+        props.putAll(topic.producerOverrides());
+        try (Serializer<StudentCheckpoint> serializer = topic.valueSerde(RegistryConfig.at(platform.registryUrl())).serializer();
+             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topic.name(), checkpoint.getId().getBytes(StandardCharsets.UTF_8),
+                    serializer.serialize(topic.name(), checkpoint))).get();
+        }
     }
 }
