@@ -18,6 +18,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -40,25 +44,42 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * poll (read_committed) → decode (RecordDecoder; failures → &lt;topic&gt;.dlq) → MicroBatcher
- *   → when due: teacher on each length-sorted batch → begin → LabeledText (+ Prediction for
- *     escalated texts) + dead letters → sendOffsetsToTransaction → commit
+ *   → when due: hand the flush to the inference thread (teacher on each length-sorted batch)
+ *   → when labelled: begin → LabeledText (+ Prediction for escalated texts) + dead letters
+ *     → sendOffsetsToTransaction → commit
  * </pre>
  *
- * One thread does all of it, so memory is bounded by the batcher: nothing is fetched while a
- * flush is due, and a slow teacher only slows the loop down (the consumer stays in its group as
- * long as a flush takes less than max.poll.interval.ms). Any failure aborts the transaction and
- * rewinds to the last commit; no input ever stops the loop.
+ * The loop thread owns the Kafka clients; one inference thread owns the teacher. While the
+ * teacher labels flush N, the loop commits flush N-1 and fetches flush N+1, so the teacher does
+ * not wait on the broker (on one CPU core or a GPU, Kafka's share of the time would
+ * otherwise be lost). Transactions still commit in order, one per flush, each with its own
+ * offsets. Memory stays bounded: at most one flush in flight and one queued, and nothing is
+ * fetched while the queued one is due. A slow teacher only slows the loop down (the consumer
+ * stays in its group as long as a flush takes less than max.poll.interval.ms). Any failure
+ * aborts the transaction, drops the flush in flight and rewinds to the last commit; no input
+ * ever stops the loop.
  */
 public final class LabelingLoop implements Runnable, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LabelingLoop.class);
     private static final Duration IDLE_POLL = Duration.ofMillis(200);
+    /** Poll timeout while the teacher labels: the loop looks at the flush in flight this often. */
+    private static final Duration IN_FLIGHT_POLL = Duration.ofMillis(2);
 
     /** A decoded input waiting for the teacher: exactly one of augmented and escalated is set. */
     record Pending(ConsumerRecord<byte[], byte[]> source, String text, AugmentedText augmented, EscalatedText escalated) {
     }
 
     private record DeadLetter(ConsumerRecord<byte[], byte[]> record, String reason, Throwable cause, String category) {
+    }
+
+    /**
+     * A flush handed to the inference thread: its batches, the offsets and dead letters of the
+     * records it covers, and the teacher's logits to come. Until {@code logits} completes, only
+     * the inference thread touches {@code deadLetters} (it adds texts the teacher cannot label).
+     */
+    private record Flush(List<List<Pending>> batches, Map<TopicPartition, OffsetAndMetadata> offsets,
+                         List<DeadLetter> deadLetters, Future<List<List<float[]>>> logits) {
     }
 
     private final LoopSettings settings;
@@ -75,6 +96,13 @@ public final class LabelingLoop implements Runnable, AutoCloseable {
 
     private final List<DeadLetter> deadLetters = new ArrayList<>();
     private final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    private final ExecutorService inference = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "teacher-inference");
+        thread.setDaemon(true);
+        return thread;
+    });
+    /** The flush the teacher is labelling, or null. */
+    private Flush inFlight;
 
     private KafkaConsumer<byte[], byte[]> consumer;
     private KafkaProducer<byte[], byte[]> producer;
@@ -154,11 +182,14 @@ public final class LabelingLoop implements Runnable, AutoCloseable {
         }
     }
 
-    /** One round: fetch unless a flush is due, then flush when due. */
+    /**
+     * One round: fetch unless a flush is due; when one is due, wait for the teacher to finish the
+     * flush in flight, give it the next one, and commit the finished one while it labels.
+     */
     void iterate() {
-        long now = System.nanoTime();
         if (!batcher.isFull()) {
-            long waitNanos = Math.min(batcher.nanosUntilDue(now), IDLE_POLL.toNanos());
+            Duration longest = inFlight == null ? IDLE_POLL : IN_FLIGHT_POLL;
+            long waitNanos = Math.min(batcher.nanosUntilDue(System.nanoTime()), longest.toNanos());
             ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofNanos(Math.max(waitNanos, 1_000_000)));
             for (ConsumerRecord<byte[], byte[]> record : records) {
                 accept(record);
@@ -169,7 +200,16 @@ public final class LabelingLoop implements Runnable, AutoCloseable {
         }
         // A poll of only dead letters commits at once; labels wait for batch mates up to max wait.
         if (batcher.due(System.nanoTime()) || (batcher.isEmpty() && !offsets.isEmpty())) {
-            flush();
+            Flush labelled = inFlight;
+            if (labelled != null) {
+                logits(labelled); // the teacher has finished it...
+            }
+            inFlight = handOver(); // ...and starts on the next at once...
+            commit(labelled);      // ...while the finished one's transaction runs
+        } else if (inFlight != null && inFlight.logits().isDone()) {
+            Flush labelled = inFlight;
+            inFlight = null;
+            commit(labelled);
         }
     }
 
@@ -207,28 +247,71 @@ public final class LabelingLoop implements Runnable, AutoCloseable {
         deadLetters.add(new DeadLetter(record, reason, cause, category));
     }
 
-    /**
-     * Labels everything queued, then writes labels, dead letters and offsets in one transaction.
-     * The transaction begins only once the teacher is done: an open transaction holds back every
-     * read_committed consumer of text.labeled, so it must never wait on a slow or hung teacher.
-     */
-    void flush() {
+    /** Hands everything queued to the inference thread as the next flush (null when nothing is queued). */
+    private Flush handOver() {
         if (offsets.isEmpty()) {
+            return null;
+        }
+        List<List<Pending>> batches = batcher.drain();
+        List<DeadLetter> dead = new ArrayList<>(deadLetters);
+        Future<List<List<float[]>>> logits = inference.submit(() -> {
+            List<List<float[]>> all = new ArrayList<>(batches.size());
+            for (List<Pending> batch : batches) {
+                all.add(labelBatch(batch, dead));
+            }
+            return all;
+        });
+        Flush flush = new Flush(batches, new HashMap<>(offsets), dead, logits);
+        deadLetters.clear();
+        offsets.clear();
+        return flush;
+    }
+
+    /** Labels and commits everything held, in flight or queued, before returning (stop, revocation). */
+    void flush() {
+        Flush labelled = inFlight;
+        inFlight = null;
+        commit(labelled);
+        commit(handOver());
+    }
+
+    /** The teacher's logits for a flush, waiting for them if need be. */
+    private static List<List<float[]>> logits(Flush flush) {
+        try {
+            return flush.logits().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the teacher labelled", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the teacher failed on a flush", e.getCause());
+        }
+    }
+
+    /**
+     * Writes a flush's labels, dead letters and offsets in one transaction, once the teacher is
+     * done with it (null: nothing to do). The transaction begins only then: an open transaction
+     * holds back every read_committed consumer of text.labeled, so it must never wait on a slow
+     * or hung teacher.
+     */
+    private void commit(Flush flush) {
+        if (flush == null) {
             return;
         }
+        List<List<float[]>> logits = logits(flush);
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
         Instant now = Instant.now();
         int sentences = 0;
-        for (List<Pending> batch : batcher.drain()) {
-            List<float[]> logits = labelBatch(batch);
+        for (int b = 0; b < flush.batches().size(); b++) {
+            List<Pending> batch = flush.batches().get(b);
             for (int i = 0; i < batch.size(); i++) {
-                if (logits.get(i) != null) {
-                    out.addAll(records(batch.get(i), logits.get(i), now));
+                float[] textLogits = logits.get(b).get(i);
+                if (textLogits != null) {
+                    out.addAll(records(batch.get(i), textLogits, now));
                     sentences++;
                 }
             }
         }
-        for (DeadLetter dead : deadLetters) {
+        for (DeadLetter dead : flush.deadLetters()) {
             out.add(DeadLetters.deadLetter(dead.record(), LoopSettings.SERVICE, dead.reason(), dead.cause()));
         }
         producer.beginTransaction();
@@ -236,24 +319,30 @@ public final class LabelingLoop implements Runnable, AutoCloseable {
         for (ProducerRecord<byte[], byte[]> record : out) {
             producer.send(record);
         }
-        producer.sendOffsetsToTransaction(new HashMap<>(offsets), consumer.groupMetadata());
+        producer.sendOffsetsToTransaction(flush.offsets(), consumer.groupMetadata());
         producer.commitTransaction();
         inTransaction = false;
-        for (DeadLetter dead : deadLetters) {
+        for (DeadLetter dead : flush.deadLetters()) {
             LOG.warn("dead-lettered {}-{}@{}: {}", dead.record().topic(), dead.record().partition(), dead.record().offset(),
                     dead.reason());
             metrics.deadLettered(dead.record().topic(), dead.category());
         }
         metrics.committed(sentences);
-        deadLetters.clear();
-        offsets.clear();
+    }
+
+    /** Forgets the flush in flight: its records are read again from the last commit. */
+    private void dropInFlight() {
+        if (inFlight != null) {
+            inFlight.logits().cancel(false);
+            inFlight = null;
+        }
     }
 
     /**
-     * The teacher's logits for a batch. Should the batch fail, each text is tried alone, and a
-     * text the teacher cannot label goes to the dead-letter topic (null in the result).
+     * The teacher's logits for a batch, on the inference thread. Should the batch fail, each text
+     * is tried alone, and a text the teacher cannot label goes to {@code dead} (null in the result).
      */
-    private List<float[]> labelBatch(List<Pending> batch) {
+    private List<float[]> labelBatch(List<Pending> batch, List<DeadLetter> dead) {
         List<String> texts = batch.stream().map(Pending::text).toList();
         long started = System.nanoTime();
         try {
@@ -265,7 +354,7 @@ public final class LabelingLoop implements Runnable, AutoCloseable {
             return logits;
         } catch (Exception e) {
             if (batch.size() == 1) {
-                deadLetter(batch.get(0).source(), "the teacher cannot label this text: " + e, e, "teacher-error");
+                dead.add(new DeadLetter(batch.get(0).source(), "the teacher cannot label this text: " + e, e, "teacher-error"));
                 List<float[]> none = new ArrayList<>();
                 none.add(null);
                 return none;
@@ -273,7 +362,7 @@ public final class LabelingLoop implements Runnable, AutoCloseable {
             LOG.warn("the teacher failed on a batch of {}; labelling its texts one by one", batch.size(), e);
             List<float[]> logits = new ArrayList<>(batch.size());
             for (Pending pending : batch) {
-                logits.add(labelBatch(List.of(pending)).get(0));
+                logits.add(labelBatch(List.of(pending), dead).get(0));
             }
             return logits;
         }
@@ -322,6 +411,7 @@ public final class LabelingLoop implements Runnable, AutoCloseable {
             producer = newProducer();
         }
         inTransaction = false;
+        dropInFlight();
         batcher.drain();
         deadLetters.clear();
         offsets.clear();
@@ -370,6 +460,7 @@ public final class LabelingLoop implements Runnable, AutoCloseable {
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
             // Someone else owns them already: whatever was pending is theirs to relabel.
+            dropInFlight();
             batcher.drain();
             deadLetters.clear();
             offsets.clear();
@@ -384,7 +475,7 @@ public final class LabelingLoop implements Runnable, AutoCloseable {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         // One poll never brings more than one flush: with the queue below capacity before a poll,
-        // the loop holds fewer than two flushes of records at any time.
+        // the loop holds fewer than three flushes of records at any time (one of them in flight).
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, batcher.capacity());
         props.putAll(topics.augmented().consumerOverrides());
         return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -416,6 +507,7 @@ public final class LabelingLoop implements Runnable, AutoCloseable {
     }
 
     private void closeClients() {
+        inference.shutdownNow();
         KafkaClients.closeQuietly(consumer);
         KafkaClients.closeQuietly(producer);
         augmentedDecoder.close();

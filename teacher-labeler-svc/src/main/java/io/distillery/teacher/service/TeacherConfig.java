@@ -27,7 +27,10 @@ public interface TeacherConfig {
     @WithDefault("32")
     int maxBatchSize();
 
-    /** Full batches per Kafka transaction; the in-memory queue never exceeds twice max-batch-size × this. */
+    /**
+     * Full batches per Kafka transaction; the labeller holds less than three times max-batch-size ×
+     * this (one flush labelled while the next fills).
+     */
     @WithDefault("4")
     int batchesPerFlush();
 

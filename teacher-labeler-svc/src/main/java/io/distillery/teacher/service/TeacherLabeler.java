@@ -4,7 +4,7 @@ import ai.djl.inference.Predictor;
 import io.distillery.teacher.Teacher;
 import java.util.List;
 
-/** A loaded teacher as a {@link Labeler}: one predictor, used by the loop's single thread. */
+/** A loaded teacher as a {@link Labeler}: one predictor, used by the loop's inference thread only. */
 public final class TeacherLabeler implements Labeler, AutoCloseable {
 
     private final Predictor<String, float[]> predictor;
