@@ -95,7 +95,14 @@ public final class TrainingSession {
         }
         double norm = Math.sqrt(squared);
         if (!Double.isFinite(norm)) {
-            throw new IllegalStateException("gradient norm is " + norm + " at step " + steps);
+            // No update: the weights stay as they were. Gradients accumulate across backward passes,
+            // so they are cleared too, or every later step would inherit this one's NaN.
+            for (Pair<Parameter, NDArray> pair : grads) {
+                NDArray grad = pair.getValue();
+                grad.muli(0); // finite values become 0, NaN and infinities NaN...
+                grad.set(grad.isNaN(), 0); // ...and those 0 too
+            }
+            throw new IllegalStateException("gradient norm is " + norm + " at step " + steps + "; batch skipped, weights unchanged");
         }
         float scale = maxGradNorm > 0 && norm > maxGradNorm ? (float) (maxGradNorm / norm) : 1f;
         for (Pair<Parameter, NDArray> pair : grads) {

@@ -2,6 +2,7 @@ package io.distillery.student;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.training.tracker.Tracker;
@@ -57,6 +58,28 @@ class BagOfEmbeddingsMlpTest {
             assertTrue(last < first / 10, first + " -> " + last);
             assertEquals(List.of("pos", "neg", "pos", "neg"), student.predict(texts));
             assertEquals(61, session.steps());
+        }
+    }
+
+    @Test
+    void aBatchWithNonFiniteGradientsChangesNoWeightAndPoisonsNoLaterStep() {
+        List<String> texts = List.of("I loved it", "I hated it");
+        float[][] good = {{-2f, 3f}, {2.5f, -2f}};
+        float[][] poisoned = {{Float.NaN, 3f}, {2.5f, -2f}};
+        try (Student student = Student.create(Architecture.mlp(TOKENIZER.vocabSize(), 2), List.of("neg", "pos"), TOKENIZER, 3)) {
+            TrainingSession session = new TrainingSession(student, DistillationLoss.tang(), Tracker.fixed(0.01f), 5f);
+            session.step(texts, good, null);
+            byte[] before = student.weights();
+            IllegalStateException refused = assertThrows(IllegalStateException.class, () -> session.step(texts, poisoned, null));
+            assertTrue(refused.getMessage().contains("gradient norm is NaN"), refused.getMessage());
+            assertArrayEquals(before, student.weights(), "no update from the refused batch");
+            float first = session.step(texts, good, null);
+            assertTrue(Float.isFinite(first) && Double.isFinite(session.lastGradNorm()), first + ", norm " + session.lastGradNorm());
+            float last = first;
+            for (int i = 0; i < 40; i++) {
+                last = session.step(texts, good, null);
+            }
+            assertTrue(last < first / 10, first + " -> " + last);
         }
     }
 }

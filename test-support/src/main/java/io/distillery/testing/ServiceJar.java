@@ -96,7 +96,10 @@ public final class ServiceJar implements AutoCloseable {
             builder.environment().put("OPT_OUT_TRACKING", "true");
             builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
             builder.environment().putAll(environment);
-            return new ServiceJar(builder.start(), logFile, port);
+            Process process = builder.start();
+            // A test or bench JVM that dies (Ctrl-C, a crash) leaves no service behind.
+            Runtime.getRuntime().addShutdownHook(new Thread(process::destroy, "stop-" + name));
+            return new ServiceJar(process, logFile, port);
         }
     }
 

@@ -9,6 +9,7 @@ import io.distillery.serving.Routing;
 import io.distillery.serving.Scored;
 import io.distillery.topics.DeadLetters;
 import io.distillery.topics.ExactlyOnce;
+import io.distillery.topics.Backoff;
 import io.distillery.topics.KafkaClients;
 import io.distillery.topics.RawTextDecoder;
 import io.distillery.topics.RecordDecoder;
@@ -120,7 +121,7 @@ public final class PredictionLoop implements Runnable {
                     failures++;
                     LOG.warn("a micro-batch failed ({} in a row); aborting and rewinding to the last commit", failures, e);
                     recover();
-                    sleepQuietly(Math.min(5_000, 100L << Math.min(failures, 6)));
+                    Backoff.pauseAfter(failures);
                 }
             }
         } catch (Throwable e) {
@@ -283,11 +284,7 @@ public final class PredictionLoop implements Runnable {
             }
         } catch (RuntimeException e) {
             LOG.warn("abort failed ({}); replacing the producer", e.toString());
-            try {
-                producer.close(Duration.ofSeconds(5));
-            } catch (RuntimeException ignored) {
-                // replaced anyway
-            }
+            KafkaClients.closeQuietly(producer);
             producer = newProducer();
         }
         inTransaction = false;
@@ -349,11 +346,4 @@ public final class PredictionLoop implements Runnable {
         escalatedSerializer.close();
     }
 
-    private static void sleepQuietly(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

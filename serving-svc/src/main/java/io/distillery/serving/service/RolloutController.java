@@ -13,6 +13,8 @@ import io.distillery.topics.ExactlyOnce;
 import io.distillery.topics.RecordDecoder;
 import io.distillery.topics.RegistryConfig;
 import io.distillery.topics.Topic;
+import io.distillery.topics.Backoff;
+import io.distillery.topics.KafkaClients;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -128,7 +130,7 @@ public final class RolloutController implements Runnable {
                     LOG.warn("a rollout decision failed; aborting and retrying from the last commit", e);
                     abort();
                     rewind();
-                    sleepQuietly(1000);
+                    Backoff.sleep(1000);
                 }
             }
         } catch (Throwable e) {
@@ -136,9 +138,7 @@ public final class RolloutController implements Runnable {
             LOG.error("the rollout controller stopped", e);
         } finally {
             stepDown();
-            if (consumer != null) {
-                consumer.close(Duration.ofSeconds(5));
-            }
+            KafkaClients.closeQuietly(consumer);
             commandDecoder.close();
             checkpointDecoder.close();
             eventSerializer.close();
@@ -245,14 +245,8 @@ public final class RolloutController implements Runnable {
 
     private void stepDown() {
         controlling = false;
-        if (producer != null) {
-            try {
-                producer.close(Duration.ofSeconds(5));
-            } catch (RuntimeException e) {
-                LOG.debug("producer close", e);
-            }
-            producer = null;
-        }
+        KafkaClients.closeQuietly(producer);
+        producer = null;
     }
 
     private void abort() {
@@ -332,14 +326,6 @@ public final class RolloutController implements Runnable {
         KafkaConsumer<byte[], byte[]> current = consumer;
         if (current != null) {
             current.wakeup();
-        }
-    }
-
-    private static void sleepQuietly(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

@@ -16,6 +16,7 @@ import io.distillery.student.StudentTokenizer;
 import io.distillery.topics.RecordDecoder;
 import io.distillery.topics.Topic;
 import io.distillery.topics.Topics;
+import io.distillery.topics.KafkaClients;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -197,9 +198,7 @@ public class ServingService {
             sampler.shutdownNow();
         }
         synchronized (this) {
-            if (commandProducer != null) {
-                commandProducer.close(Duration.ofSeconds(5));
-            }
+            KafkaClients.closeQuietly(commandProducer);
         }
         if (slots != null) {
             slots.closeAll();

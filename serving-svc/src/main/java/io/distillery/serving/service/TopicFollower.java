@@ -1,5 +1,6 @@
 package io.distillery.serving.service;
 
+import io.distillery.topics.KafkaClients;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -92,9 +93,7 @@ public final class TopicFollower implements Runnable {
             fatal = e;
             LOG.error("stopped following {}", topic, e);
         } finally {
-            if (consumer != null) {
-                consumer.close(Duration.ofSeconds(5));
-            }
+            KafkaClients.closeQuietly(consumer);
         }
     }
 

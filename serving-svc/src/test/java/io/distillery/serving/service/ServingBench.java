@@ -506,11 +506,7 @@ public final class ServingBench {
 
         /** The checkpoint this replica serves as live (GET /rollouts), or null while it cannot say. */
         String live() throws InterruptedException {
-            try {
-                return JSON.readTree(jar.get("rollouts").body()).path("served_here").path("live").asText();
-            } catch (IOException notYet) {
-                return null;
-            }
+            return TestStudents.servedLive(jar);
         }
 
         /** A rollout command over REST with the control token; its HTTP status. */

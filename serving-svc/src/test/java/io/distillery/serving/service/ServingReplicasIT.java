@@ -130,7 +130,7 @@ class ServingReplicasIT {
             String live;
             do {
                 replica.requireAlive();
-                live = JSON.readTree(replica.get("rollouts").body()).path("served_here").path("live").asText();
+                live = TestStudents.servedLive(replica);
                 if (checkpointId.equals(live)) {
                     break;
                 }

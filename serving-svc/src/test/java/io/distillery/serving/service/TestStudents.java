@@ -1,5 +1,6 @@
 package io.distillery.serving.service;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.distillery.datasets.LabelledSentence;
 import io.distillery.datasets.Split;
 import io.distillery.datasets.UciSentiment;
@@ -10,6 +11,7 @@ import io.distillery.student.CheckpointCodec;
 import io.distillery.student.QuickTraining;
 import io.distillery.student.Student;
 import io.distillery.student.StudentTokenizer;
+import io.distillery.testing.ServiceJar;
 import io.distillery.testing.TestPlatform;
 import io.distillery.topics.RegistryConfig;
 import io.distillery.topics.Topic;
@@ -100,6 +102,15 @@ final class TestStudents {
              KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(topic.name(), checkpoint.getId().getBytes(StandardCharsets.UTF_8),
                     serializer.serialize(topic.name(), checkpoint))).get();
+        }
+    }
+
+    /** The checkpoint a packaged replica says it serves as live (GET /rollouts, served_here), or null while it cannot say. */
+    static String servedLive(ServiceJar replica) throws InterruptedException {
+        try {
+            return new ObjectMapper().readTree(replica.get("rollouts").body()).path("served_here").path("live").asText(null);
+        } catch (IOException notYet) {
+            return null;
         }
     }
 }

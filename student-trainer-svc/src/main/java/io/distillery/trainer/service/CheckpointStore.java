@@ -4,6 +4,7 @@ import io.distillery.schemas.StudentCheckpoint;
 import io.distillery.topics.RecordDecoder;
 import io.distillery.topics.RegistryConfig;
 import io.distillery.topics.Topic;
+import io.distillery.topics.KafkaClients;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -114,9 +115,7 @@ public final class CheckpointStore implements AutoCloseable {
 
     @Override
     public void close() {
-        if (producer != null) {
-            producer.close(Duration.ofSeconds(5));
-        }
+        KafkaClients.closeQuietly(producer);
         serializer.close();
     }
 }

@@ -6,6 +6,7 @@ import io.distillery.schemas.LabeledText;
 import io.distillery.schemas.Prediction;
 import io.distillery.topics.DeadLetters;
 import io.distillery.topics.ExactlyOnce;
+import io.distillery.topics.Backoff;
 import io.distillery.topics.KafkaClients;
 import io.distillery.topics.RecordDecoder;
 import io.distillery.topics.RegistryConfig;
@@ -164,7 +165,7 @@ public final class LabelingLoop implements Runnable, AutoCloseable {
                     failures++;
                     LOG.warn("labelling failed ({} in a row); aborting and rewinding to the last commit", failures, e);
                     recover();
-                    sleepQuietly(Math.min(5_000, 100L << Math.min(failures, 6)));
+                    Backoff.pauseAfter(failures);
                 }
             }
             if (fatal == null) {
@@ -403,11 +404,7 @@ public final class LabelingLoop implements Runnable, AutoCloseable {
             }
         } catch (RuntimeException e) {
             LOG.warn("abort failed ({}); replacing the producer", e.toString());
-            try {
-                producer.close(Duration.ofSeconds(5));
-            } catch (RuntimeException ignored) {
-                // replaced anyway
-            }
+            KafkaClients.closeQuietly(producer);
             producer = newProducer();
         }
         inTransaction = false;
@@ -516,11 +513,4 @@ public final class LabelingLoop implements Runnable, AutoCloseable {
         predictionSerializer.close();
     }
 
-    private static void sleepQuietly(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

@@ -7,12 +7,14 @@ import io.distillery.schemas.AugmentedText;
 import io.distillery.teacher.DeviceChoice;
 import io.distillery.teacher.RawPredictorBenchmark;
 import io.distillery.testing.CommittedRecords;
+import io.distillery.testing.ServiceJar;
 import io.distillery.testing.TestPlatform;
 import io.distillery.topics.RegistryConfig;
 import io.distillery.topics.Topic;
 import io.distillery.topics.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,7 +24,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -50,6 +51,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * same cores; at cores ÷ instances each has its own share, as each would have its own GPU or machine.
  */
 public final class TeacherServiceBench {
+
+    /** How often the group's committed offsets are read: often enough to time to 1 %, rarely enough to cost nothing. */
+    private static final long POLL_MILLIS = 200;
 
     public static void main(String[] args) throws Exception {
         Path bundle = Path.of(option(args, "--bundle", ".distillery/teacher/default")).toAbsolutePath();
@@ -125,40 +129,32 @@ public final class TeacherServiceBench {
     private static double service(TestPlatform platform, String prefix, Path jar, Path bundle, String device, int threads, int count,
                                   int records, int maxBatchSize, int batchesPerFlush) throws Exception {
         Topic<AugmentedText> augmented = Topics.TEXT_AUGMENTED.withPrefix(prefix);
-        List<Process> services = new ArrayList<>();
-        Path log = Files.createTempFile("teacher-bench-", ".log");
+        List<ServiceJar> services = new ArrayList<>();
+        Path logs = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "distillery-teacher-bench"));
         try (Admin admin = platform.admin()) {
             for (int i = 0; i < count; i++) {
-                ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-Xmx1g", "-jar", jar.toString()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-                builder.environment().put("DISTILLERY_KAFKA_BOOTSTRAP_SERVERS", platform.bootstrapServers());
-                builder.environment().put("DISTILLERY_REGISTRY_URL", platform.registryUrl());
-                builder.environment().put("DISTILLERY_TOPICS_PREFIX", prefix);
-                builder.environment().put("DISTILLERY_TEACHER_BUNDLE_DIR", bundle.toString());
-                builder.environment().put("DISTILLERY_TEACHER_DEVICE", device);
+                ServiceJar.Launch launch = ServiceJar.of(jar).platform(platform, prefix).name("teacher-" + count + "-" + i)
+                        .logDir(logs).jvmOptions("-Xmx1g")
+                        .env("DISTILLERY_TEACHER_BUNDLE_DIR", bundle.toString())
+                        .env("DISTILLERY_TEACHER_DEVICE", device)
+                        .env("DISTILLERY_TEACHER_MAX_BATCH_SIZE", Integer.toString(maxBatchSize))
+                        .env("DISTILLERY_TEACHER_BATCHES_PER_FLUSH", Integer.toString(batchesPerFlush));
                 if (threads > 0) {
-                    builder.environment().put("DISTILLERY_TEACHER_INTRA_OP_THREADS", Integer.toString(threads));
+                    launch.env("DISTILLERY_TEACHER_INTRA_OP_THREADS", Integer.toString(threads));
                 }
-                builder.environment().put("DISTILLERY_TEACHER_MAX_BATCH_SIZE", Integer.toString(maxBatchSize));
-                builder.environment().put("DISTILLERY_TEACHER_BATCHES_PER_FLUSH", Integer.toString(batchesPerFlush));
-                builder.environment().put("DJL_OFFLINE", "true");
-                builder.environment().put("OPT_OUT_TRACKING", "true");
-                builder.environment().put("QUARKUS_HTTP_PORT", "0");
-                Process started = builder.start();
-                services.add(started);
-                Runtime.getRuntime().addShutdownHook(new Thread(started::destroy)); // an interrupted bench leaves no service
+                services.add(launch.start());
             }
             String group = prefix + "distillery-teacher-labeler";
             long first;
             while ((first = CommittedRecords.committed(admin, group, augmented.name())) == 0) {
-                requireAlive(services, log);
-                Thread.sleep(100);
+                services.forEach(ServiceJar::requireAlive);
+                Thread.sleep(POLL_MILLIS);
             }
             long start = System.nanoTime();
             long done;
             while ((done = CommittedRecords.committed(admin, group, augmented.name())) < records) {
-                requireAlive(services, log);
-                Thread.sleep(100);
+                services.forEach(ServiceJar::requireAlive);
+                Thread.sleep(POLL_MILLIS);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             double rate = (done - first) / seconds;
@@ -170,11 +166,8 @@ public final class TeacherServiceBench {
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.version")));
             return rate;
         } finally {
-            for (Process service : services) {
-                service.destroy();
-            }
-            for (Process service : services) {
-                service.waitFor(30, TimeUnit.SECONDS);
+            for (ServiceJar service : services) {
+                service.stop(Duration.ofSeconds(30));
             }
         }
     }
@@ -253,14 +246,6 @@ public final class TeacherServiceBench {
             }
         } catch (Exception e) {
             throw new IllegalStateException("producing the bench input failed", e);
-        }
-    }
-
-    private static void requireAlive(List<Process> services, Path log) {
-        for (Process service : services) {
-            if (!service.isAlive()) {
-                throw new IllegalStateException("a service exited with " + service.exitValue() + "; see " + log);
-            }
         }
     }
 
