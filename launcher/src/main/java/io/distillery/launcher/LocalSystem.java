@@ -1,5 +1,6 @@
 package io.distillery.launcher;
 
+import io.distillery.formats.EmbeddingTable;
 import io.distillery.platform.LocalPlatform;
 import io.distillery.platform.LocalServices;
 import io.distillery.platform.LocalServices.Service;
@@ -81,6 +82,11 @@ final class LocalSystem implements AutoCloseable {
         env.get(Service.AUGMENTER).put("DISTILLERY_STATE_DIR", settings.dataDir().resolve("augmenter-state").toString());
         env.get(Service.TEACHER_LABELER).put("DISTILLERY_TEACHER_BUNDLE_DIR", bundle.toString());
         env.get(Service.STUDENT_TRAINER).put("DISTILLERY_TRAINER_TOKENIZER", bundle.resolve("tokenizer.json").toString());
+        // New students start from the teacher's token table when the bundle has one (teacher fit writes it).
+        Path startingTable = bundle.resolve(EmbeddingTable.FILE_NAME);
+        if (Files.isRegularFile(startingTable)) {
+            env.get(Service.STUDENT_TRAINER).put("DISTILLERY_TRAINER_MODEL_EMBEDDINGS", startingTable.toString());
+        }
         env.get(Service.SERVING).put("DISTILLERY_SERVING_TOKENIZER", bundle.resolve("tokenizer.json").toString());
         env.get(Service.SERVING).put("DISTILLERY_SERVING_CONTROL_TOKEN", controlToken(settings.runDir()));
         return env;

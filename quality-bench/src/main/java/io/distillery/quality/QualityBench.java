@@ -14,9 +14,11 @@ import io.distillery.datasets.PangLeeReviews;
 import io.distillery.datasets.Sentences;
 import io.distillery.datasets.Split;
 import io.distillery.datasets.UciSentiment;
+import io.distillery.formats.EmbeddingTable;
 import io.distillery.schemas.StudentKind;
 import io.distillery.student.Architecture;
 import io.distillery.student.DistillationLoss;
+import io.distillery.student.EmbeddingInit;
 import io.distillery.student.QuickTraining;
 import io.distillery.student.Student;
 import io.distillery.student.StudentTokenizer;
@@ -26,6 +28,7 @@ import io.distillery.teacher.LinearHead;
 import io.distillery.teacher.Teacher;
 import io.distillery.teacher.TeacherManifest;
 import io.distillery.teacher.TeacherMetrics;
+import io.distillery.teacher.fit.StudentEmbeddings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,7 +60,7 @@ import java.util.Set;
  *
  * <pre>
  * QualityBench [--bundle DIR] [--cache DIR] [--student mlp|bilstm|both] [--n-iter 10] [--unlabelled-max 10000]
- *              [--embeddings random|teacher] [--freeze-embeddings true|false] [--hidden N] [--lr X] [--batch 64]
+ *              [--embeddings random|teacher|contextual] [--freeze-embeddings true|false] [--embedding-size N] [--hidden N] [--lr X] [--batch 64]
  *              [--min-epochs 3] [--max-epochs 40] [--patience N] [--speed-batch 32] [--speed-seconds 5] [--seed 7]
  * </pre>
  */
@@ -84,8 +87,11 @@ public final class QualityBench {
     }
 
     /** The command line, with the defaults chosen on DEV (see the module README). */
-    record Options(Path bundle, Path cache, List<StudentKind> kinds, int nIter, int unlabelledMax, boolean teacherEmbeddings,
-                   boolean freezeEmbeddings, int hidden, float learningRate, int batch, int minEpochs, int maxEpochs, int patience,
+    /** Where the student's embedding table starts: random, the encoder's input table, or {@link TokenVectors}. */
+    enum Embeddings { RANDOM, TEACHER, CONTEXTUAL }
+
+    record Options(Path bundle, Path cache, List<StudentKind> kinds, int nIter, int unlabelledMax, Embeddings embeddings,
+                   boolean freezeEmbeddings, int embeddingSize, int hidden, float learningRate, int batch, int minEpochs, int maxEpochs, int patience,
                    int speedBatch, double speedSeconds, long seed, int teacherBatch) {
 
         static Options parse(String[] args) {
@@ -97,8 +103,9 @@ public final class QualityBench {
             List<StudentKind> kinds = List.of(StudentKind.BAG_OF_EMBEDDINGS_MLP);
             int nIter = 10;
             int unlabelledMax = 10_000;
-            boolean teacherEmbeddings = false;
-            boolean freeze = true;
+            Embeddings embeddings = Embeddings.CONTEXTUAL;
+            boolean freeze = false;
+            int embeddingSize = 0;
             int hidden = 256;
             float lr = 1e-3f;
             int batch = 64;
@@ -122,12 +129,14 @@ public final class QualityBench {
                     };
                     case "--n-iter" -> nIter = Integer.parseInt(require(args[i], value));
                     case "--unlabelled-max" -> unlabelledMax = Integer.parseInt(require(args[i], value));
-                    case "--embeddings" -> teacherEmbeddings = switch (require(args[i], value)) {
-                        case "teacher" -> true;
-                        case "random" -> false;
-                        default -> throw new IllegalArgumentException("--embeddings teacher|random, not " + value);
+                    case "--embeddings" -> embeddings = switch (require(args[i], value)) {
+                        case "teacher" -> Embeddings.TEACHER;
+                        case "contextual" -> Embeddings.CONTEXTUAL;
+                        case "random" -> Embeddings.RANDOM;
+                        default -> throw new IllegalArgumentException("--embeddings random|teacher|contextual, not " + value);
                     };
                     case "--freeze-embeddings" -> freeze = Boolean.parseBoolean(require(args[i], value));
+                    case "--embedding-size" -> embeddingSize = Integer.parseInt(require(args[i], value));
                     case "--hidden" -> hidden = Integer.parseInt(require(args[i], value));
                     case "--lr" -> lr = Float.parseFloat(require(args[i], value));
                     case "--batch" -> batch = Integer.parseInt(require(args[i], value));
@@ -142,7 +151,7 @@ public final class QualityBench {
                 }
                 i++;
             }
-            return new Options(bundle, cache, kinds, nIter, unlabelledMax, teacherEmbeddings, freeze, hidden, lr, batch,
+            return new Options(bundle, cache, kinds, nIter, unlabelledMax, embeddings, freeze, embeddingSize, hidden, lr, batch,
                     minEpochs, maxEpochs, patience, speedBatch, speedSeconds, seed, teacherBatch);
         }
 
@@ -263,15 +272,29 @@ public final class QualityBench {
                 data.put("teacher_positive_share_augmented", round(positiveShare(augmentedLogits), 4));
                 data.put("teacher_positive_share_unlabelled", round(positiveShare(unlabelledLogits), 4));
 
-                // --- embeddings from the teacher
-                float[] embeddings = null;
-                int embeddingSize = 0;
-                if (options.teacherEmbeddings()) {
+                // --- embeddings from the teacher: the encoder's input table as it is, or the contextual
+                // table (StudentEmbeddings) fitted to each student's width
+                float[] inputTable = null;
+                int inputTableWidth = 0;
+                EmbeddingTable contextual = null;
+                if (options.embeddings() == Embeddings.CONTEXTUAL) {
+                    Path file = options.bundle().resolve(EmbeddingTable.FILE_NAME);
+                    if (!Files.isRegularFile(file)) {
+                        StudentEmbeddings.write(options.bundle(), DeviceChoice.AUTO);
+                    }
+                    contextual = EmbeddingTable.read(file);
+                    Progress.log("student embeddings from the teacher's encoder, token by token: %d x %d", contextual.rows(),
+                            contextual.columns());
+                } else if (options.embeddings() == Embeddings.TEACHER) {
                     var table = OnnxInitializers.matrixWithRows(tensors, tokenizer.vocabSize()).orElseThrow(() ->
                             new IllegalStateException("no single [" + tokenizer.vocabSize() + ", d] float initializer in the"
                                     + " teacher's model: run with --embeddings random"));
-                    embeddings = table.floats();
-                    embeddingSize = (int) table.dims()[1];
+                    inputTable = table.floats();
+                    inputTableWidth = (int) table.dims()[1];
+                    if (options.embeddingSize() > 0 && options.embeddingSize() != inputTableWidth) {
+                        throw new IllegalArgumentException("--embeddings teacher copies the encoder's " + inputTableWidth
+                                + "-d table as it is: drop --embedding-size or use --embeddings contextual");
+                    }
                     Progress.log("student embeddings from the teacher's %s %s", table.name(), Arrays.toString(table.dims()));
                 }
 
@@ -281,8 +304,12 @@ public final class QualityBench {
                 TrainingSet withUnlabelled = withAugmented.plus("uci-train+augmented+unlabelled", unlabelled, unlabelledLogits);
 
                 boolean first = true;
+                int embeddingSize = 0;
                 for (StudentKind kind : options.kinds()) {
-                    Architecture architecture = architecture(kind, tokenizer.vocabSize(), embeddingSize);
+                    Architecture architecture = architecture(kind, tokenizer.vocabSize(),
+                            inputTableWidth > 0 ? inputTableWidth : options.embeddingSize());
+                    embeddingSize = architecture.embeddingSize();
+                    float[] embeddings = contextual != null ? EmbeddingInit.fit(contextual, embeddingSize) : inputTable;
                     StudentRun.Settings settings = new StudentRun.Settings(architecture, options.learningRate(), options.batch(),
                             options.minEpochs(), options.maxEpochs(), evalEvery(), options.patience(), options.seed(), embeddings,
                             options.freezeEmbeddings());
@@ -421,8 +448,9 @@ public final class QualityBench {
 
         private Map<String, Object> settings(int embeddingSize) {
             Map<String, Object> s = JsonWriter.object();
-            s.put("embeddings", options.teacherEmbeddings() ? "teacher (" + embeddingSize + "-d, "
-                    + (options.freezeEmbeddings() ? "frozen" : "fine-tuned") + ")" : "random");
+            s.put("embeddings", options.embeddings() == Embeddings.RANDOM ? "random"
+                    : options.embeddings().name().toLowerCase(Locale.ROOT) + " (" + embeddingSize + "-d, "
+                    + (options.freezeEmbeddings() ? "frozen" : "fine-tuned") + ")");
             s.put("mlp_hidden", options.hidden());
             s.put("learning_rate", options.learningRate());
             s.put("optimizer", "Adam, fixed rate, global-norm clipping 5");

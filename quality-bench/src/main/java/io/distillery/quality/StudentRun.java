@@ -1,16 +1,14 @@
 package io.distillery.quality;
 
 import ai.djl.MalformedModelException;
-import ai.djl.ndarray.NDArray;
-import ai.djl.nn.Parameter;
 import ai.djl.training.tracker.Tracker;
 import io.distillery.student.Architecture;
 import io.distillery.student.DistillationLoss;
+import io.distillery.student.EmbeddingInit;
 import io.distillery.student.QuickTraining;
 import io.distillery.student.Student;
 import io.distillery.student.StudentTokenizer;
 import io.distillery.student.TrainingSession;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -100,17 +98,11 @@ final class StudentRun {
         }
     }
 
-    /** Copies the teacher's token embeddings into the student's table (shapes must agree), optionally frozen. */
+    /** Copies a starting table into the student's embeddings ({@link EmbeddingInit#apply}), optionally frozen. */
     static void initEmbeddings(Student student, float[] embeddings, boolean freeze) {
-        Parameter parameter = student.block().getParameters().get("embedding");
-        NDArray array = parameter.getArray();
-        if (array.getShape().size() != embeddings.length) {
-            throw new IllegalArgumentException("teacher embeddings have " + embeddings.length + " values, the student's table "
-                    + array.getShape());
-        }
-        array.set(FloatBuffer.wrap(embeddings));
+        EmbeddingInit.apply(student, embeddings);
         if (freeze) {
-            parameter.freeze(true);
+            student.block().getParameters().get("embedding").freeze(true);
         }
     }
 }

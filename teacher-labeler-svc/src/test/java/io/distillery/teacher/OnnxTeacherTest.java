@@ -80,7 +80,7 @@ class OnnxTeacherTest {
             List<float[]> batched = predictor.batchPredict(texts);
             double lowest = 1;
             for (int i = 0; i < texts.size(); i++) {
-                lowest = Math.min(lowest, cosine(predictor.predict(texts.get(i)), batched.get(i)));
+                lowest = Math.min(lowest, TestBundles.cosine(predictor.predict(texts.get(i)), batched.get(i)));
             }
             System.out.printf("int8 MiniLM: lowest cosine between a text alone and in a batch of 64: %.5f%n", lowest);
             assertTrue(lowest > 0.95, "cosine " + lowest); // measured 0.972 here
@@ -113,18 +113,6 @@ class OnnxTeacherTest {
         }
         double accuracy = (double) right / test.size();
         assertTrue(accuracy > 0.8, "accuracy " + accuracy);
-    }
-
-    private static double cosine(float[] a, float[] b) {
-        double dot = 0;
-        double na = 0;
-        double nb = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += a[i] * b[i];
-            na += a[i] * a[i];
-            nb += b[i] * b[i];
-        }
-        return dot / Math.sqrt(na * nb);
     }
 
     @Test

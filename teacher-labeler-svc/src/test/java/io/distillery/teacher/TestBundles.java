@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** Real bundles for tests, built from the quantized MiniLM on the test classpath. */
-final class TestBundles {
+public final class TestBundles {
 
     static final List<String> ENCODER_INPUTS = List.of("input_ids", "attention_mask", "token_type_ids");
 
@@ -42,5 +42,18 @@ final class TestBundles {
             bias[c] = (float) random.nextGaussian();
         }
         return new LinearHead(weights, bias);
+    }
+
+    /** Cosine similarity of two vectors of the same length. */
+    public static double cosine(float[] a, float[] b) {
+        double dot = 0;
+        double na = 0;
+        double nb = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += a[i] * b[i];
+            na += a[i] * a[i];
+            nb += b[i] * b[i];
+        }
+        return dot / Math.sqrt(na * nb);
     }
 }

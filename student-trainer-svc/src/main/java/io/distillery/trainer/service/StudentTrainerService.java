@@ -2,10 +2,12 @@ package io.distillery.trainer.service;
 
 import io.distillery.datasets.Split;
 import io.distillery.datasets.UciSentiment;
+import io.distillery.formats.EmbeddingTable;
 import io.distillery.schemas.StudentCheckpoint;
 import io.distillery.schemas.StudentKind;
 import io.distillery.service.Catalogue;
 import io.distillery.student.Architecture;
+import io.distillery.student.EmbeddingInit;
 import io.distillery.student.StudentRuntime;
 import io.distillery.student.StudentTokenizer;
 import io.distillery.topics.Topics;
@@ -18,6 +20,9 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -53,6 +58,7 @@ public class StudentTrainerService {
         List<String> labels = List.copyOf(config.labels());
         TrainerSettings settings = settings(config);
         Architecture architecture = architecture(config.model(), tokenizer.vocabSize(), labels.size());
+        Optional<float[]> startingTable = startingTable(config.model(), architecture);
         DevSet dev = DevSet.of(UciSentiment.split(Split.DEV), labels);
         Map<String, Object> clients = catalogue.clientProperties();
         store = new CheckpointStore(catalogue.topic(Topics.STUDENT_CHECKPOINTS), catalogue.registry(), clients);
@@ -60,7 +66,7 @@ public class StudentTrainerService {
                 config.batchSize(), config.partialBatchAfter(), config.checkpoint().everySteps(), config.checkpoint().every(),
                 config.rehearsalStepsPerStep(), SERVICE);
         loop = new TrainingLoop(loopSettings, catalogue.topic(Topics.TEXT_LABELED), store,
-                latest -> trainer(latest, architecture, labels, settings, dev), clients, catalogue.registry(),
+                latest -> trainer(latest, architecture, startingTable, labels, settings, dev), clients, catalogue.registry(),
                 new TrainerMetrics(meters, config.lineage()));
         thread = new Thread(loop, "student-training-loop");
         thread.start();
@@ -68,8 +74,8 @@ public class StudentTrainerService {
                 dev.texts().size());
     }
 
-    private Trainer trainer(Optional<StudentCheckpoint> latest, Architecture architecture, List<String> labels,
-                            TrainerSettings settings, DevSet dev) {
+    private Trainer trainer(Optional<StudentCheckpoint> latest, Architecture architecture, Optional<float[]> startingTable,
+                            List<String> labels, TrainerSettings settings, DevSet dev) {
         if (latest.isPresent()) {
             Trainer resumed = Trainer.resume(latest.get(), tokenizer, settings, dev);
             if (!resumed.student().architecture().equals(architecture) || !resumed.student().labels().equals(labels)) {
@@ -79,7 +85,35 @@ public class StudentTrainerService {
             }
             return resumed;
         }
-        return Trainer.fresh(architecture, labels, tokenizer, settings, dev);
+        Trainer fresh = Trainer.fresh(architecture, labels, tokenizer, settings, dev);
+        startingTable.ifPresent(table -> EmbeddingInit.apply(fresh.student(), table));
+        return fresh;
+    }
+
+    /**
+     * The embedding table a new lineage starts from (distillery.trainer.model.embeddings: the
+     * teacher bundle's student-embeddings.bin), read and fitted to the student once at start-up,
+     * so a missing or corrupt file stops the service with a clear error instead of a silently
+     * weaker student. Empty: random, as by default.
+     */
+    static Optional<float[]> startingTable(TrainerConfig.Model m, Architecture architecture) {
+        if (m.embeddings().isEmpty()) {
+            return Optional.empty();
+        }
+        Path file = Path.of(m.embeddings().get());
+        EmbeddingTable table;
+        try {
+            table = EmbeddingTable.read(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("distillery.trainer.model.embeddings=" + file + " cannot be used: " + e.getMessage(), e);
+        }
+        if (table.rows() != architecture.vocabSize()) {
+            throw new IllegalArgumentException("distillery.trainer.model.embeddings=" + file + " has " + table.rows()
+                    + " rows but the tokenizer has " + architecture.vocabSize() + " tokens: it belongs to another tokenizer");
+        }
+        LOG.infof("new lineages start from the teacher's token table %s (%d x %d, fitted to %d-d)", file, table.rows(),
+                table.columns(), architecture.embeddingSize());
+        return Optional.of(EmbeddingInit.fit(table, architecture.embeddingSize()));
     }
 
     static TrainerSettings settings(TrainerConfig c) {

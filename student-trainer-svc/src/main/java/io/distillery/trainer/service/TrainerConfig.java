@@ -114,6 +114,13 @@ public interface TrainerConfig {
         /** Embedding width; default 64 (MLP) or 300 (BiLSTM). */
         Optional<Integer> embeddingSize();
 
+        /**
+         * An embedding table a new lineage starts from instead of random values: the teacher
+         * bundle's student-embeddings.bin (`./distillery teacher student-embeddings`), projected
+         * to the embedding width. Resumed lineages keep their checkpoint's weights.
+         */
+        Optional<String> embeddings();
+
         /** MLP hidden or LSTM state size; default 64 (MLP) or 300 (BiLSTM). */
         Optional<Integer> hiddenSize();
 

@@ -37,7 +37,8 @@ import java.util.stream.Stream;
  * sentences. For each encoder asked for, it embeds TRAIN/DEV/TEST once, trains a linear softmax
  * head with L2 on TRAIN (strength chosen on DEV), and keeps the encoder best on DEV. TEST is only
  * reported. The chosen bundle is then loaded back through {@link Teacher} and scored again, so
- * what is reported is what the bundle does.
+ * what is reported is what the bundle does, and gets the table its students start from
+ * ({@link StudentEmbeddings}).
  *
  * <pre>
  * TeacherFit --output DIR [--encoder all|minilm-l6-q|minilm-l6|bge-small-en-v15|e5-small-v2[,...]]
@@ -146,6 +147,7 @@ public final class TeacherFit {
             System.out.printf(Locale.ROOT, "selected %s on DEV (%.2f%%); bundle written to %s%n",
                     best.encoder().cliName(), 100 * best.dev(), options.output());
             verifyAndReport(best, candidates, data);
+            StudentEmbeddings.write(options.output(), options.device());
         } finally {
             deleteTree(staging);
         }
