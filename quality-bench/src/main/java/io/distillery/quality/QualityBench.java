@@ -86,9 +86,13 @@ public final class QualityBench {
         System.exit(0); // DJL/ORT leave non-daemon threads behind
     }
 
-    /** The command line, with the defaults chosen on DEV (see the module README). */
-    /** Where the student's embedding table starts: random, the encoder's input table, or {@link TokenVectors}. */
+    /**
+     * Where the student's embedding table starts: random, the encoder's input table as it is, or the
+     * bundle's contextual table (teacher-labeler-svc's StudentEmbeddings) fitted by EmbeddingInit.
+     */
     enum Embeddings { RANDOM, TEACHER, CONTEXTUAL }
+
+    /** The command line, with the defaults chosen on DEV (see the module README). */
 
     record Options(Path bundle, Path cache, List<StudentKind> kinds, int nIter, int unlabelledMax, Embeddings embeddings,
                    boolean freezeEmbeddings, int embeddingSize, int hidden, float learningRate, int batch, int minEpochs, int maxEpochs, int patience,

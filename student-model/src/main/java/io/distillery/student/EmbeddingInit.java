@@ -37,6 +37,11 @@ public final class EmbeddingInit {
         }
         double[] mean = new double[columns];
         float[] values = table.values();
+        for (float value : values) {
+            if (!Float.isFinite(value)) {
+                throw new IllegalArgumentException("the teacher's embedding table holds a non-finite value (" + value + ")");
+            }
+        }
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < columns; c++) {
                 mean[c] += values[r * columns + c];
@@ -62,6 +67,9 @@ public final class EmbeddingInit {
                 out[r * width + k] = (float) dot;
                 squares += dot * dot;
             }
+        }
+        if (squares == 0) {
+            throw new IllegalArgumentException("the teacher's embedding table has no spread: every row is the same");
         }
         double scale = STUDENT_STD / Math.sqrt(squares / out.length);
         for (int i = 0; i < out.length; i++) {

@@ -100,7 +100,7 @@ public final class TrainingSession {
             for (Pair<Parameter, NDArray> pair : grads) {
                 NDArray grad = pair.getValue();
                 grad.muli(0); // finite values become 0, NaN and infinities NaN...
-                grad.set(grad.isNaN(), 0); // ...and those 0 too
+                grad.set(grad.isNaN(), 0f); // ...and those 0 too
             }
             throw new IllegalStateException("gradient norm is " + norm + " at step " + steps + "; batch skipped, weights unchanged");
         }

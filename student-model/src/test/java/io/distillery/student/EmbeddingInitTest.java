@@ -101,5 +101,9 @@ class EmbeddingInitTest {
             assertThrows(IllegalArgumentException.class, () -> EmbeddingInit.apply(student, narrow));
         }
         assertThrows(IllegalArgumentException.class, () -> EmbeddingInit.fit(new EmbeddingTable(2, 3, new float[6]), 4));
+        assertThrows(IllegalArgumentException.class, () -> EmbeddingInit.fit(new EmbeddingTable(2, 3, new float[6]), 3),
+                "no spread: every row the same");
+        float[] withNaN = {1f, 2f, Float.NaN, 0f, 1f, 2f};
+        assertThrows(IllegalArgumentException.class, () -> EmbeddingInit.fit(new EmbeddingTable(2, 3, withNaN), 3));
     }
 }

@@ -31,10 +31,13 @@ public final class ServiceJar implements AutoCloseable {
     private final int httpPort;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private ServiceJar(Process process, Path log, int httpPort) {
+    private final Thread shutdownHook;
+
+    private ServiceJar(Process process, Path log, int httpPort, Thread shutdownHook) {
         this.process = process;
         this.log = log;
         this.httpPort = httpPort;
+        this.shutdownHook = shutdownHook;
     }
 
     /** Builder for one service JVM. */
@@ -97,9 +100,10 @@ public final class ServiceJar implements AutoCloseable {
             builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
             builder.environment().putAll(environment);
             Process process = builder.start();
-            // A test or bench JVM that dies (Ctrl-C, a crash) leaves no service behind.
-            Runtime.getRuntime().addShutdownHook(new Thread(process::destroy, "stop-" + name));
-            return new ServiceJar(process, logFile, port);
+            // A test or bench JVM that exits before close() (Ctrl-C, System.exit) leaves no service behind.
+            Thread hook = new Thread(process::destroy, "stop-" + name);
+            Runtime.getRuntime().addShutdownHook(hook);
+            return new ServiceJar(process, logFile, port, hook);
         }
     }
 
@@ -218,6 +222,11 @@ public final class ServiceJar implements AutoCloseable {
     public void close() throws InterruptedException {
         if (process.isAlive()) {
             kill();
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook runs anyway and finds the process gone
         }
     }
 }

@@ -58,7 +58,6 @@ public class StudentTrainerService {
         List<String> labels = List.copyOf(config.labels());
         TrainerSettings settings = settings(config);
         Architecture architecture = architecture(config.model(), tokenizer.vocabSize(), labels.size());
-        Optional<float[]> startingTable = startingTable(config.model(), architecture);
         DevSet dev = DevSet.of(UciSentiment.split(Split.DEV), labels);
         Map<String, Object> clients = catalogue.clientProperties();
         store = new CheckpointStore(catalogue.topic(Topics.STUDENT_CHECKPOINTS), catalogue.registry(), clients);
@@ -66,7 +65,7 @@ public class StudentTrainerService {
                 config.batchSize(), config.partialBatchAfter(), config.checkpoint().everySteps(), config.checkpoint().every(),
                 config.rehearsalStepsPerStep(), SERVICE);
         loop = new TrainingLoop(loopSettings, catalogue.topic(Topics.TEXT_LABELED), store,
-                latest -> trainer(latest, architecture, startingTable, labels, settings, dev), clients, catalogue.registry(),
+                latest -> trainer(latest, architecture, labels, settings, dev), clients, catalogue.registry(),
                 new TrainerMetrics(meters, config.lineage()));
         thread = new Thread(loop, "student-training-loop");
         thread.start();
@@ -74,8 +73,8 @@ public class StudentTrainerService {
                 dev.texts().size());
     }
 
-    private Trainer trainer(Optional<StudentCheckpoint> latest, Architecture architecture, Optional<float[]> startingTable,
-                            List<String> labels, TrainerSettings settings, DevSet dev) {
+    private Trainer trainer(Optional<StudentCheckpoint> latest, Architecture architecture, List<String> labels,
+                            TrainerSettings settings, DevSet dev) {
         if (latest.isPresent()) {
             Trainer resumed = Trainer.resume(latest.get(), tokenizer, settings, dev);
             if (!resumed.student().architecture().equals(architecture) || !resumed.student().labels().equals(labels)) {
@@ -85,6 +84,8 @@ public class StudentTrainerService {
             }
             return resumed;
         }
+        // Read only for a new lineage: a resumed one keeps its checkpoint's weights and needs no table.
+        Optional<float[]> startingTable = startingTable(config.model(), architecture);
         Trainer fresh = Trainer.fresh(architecture, labels, tokenizer, settings, dev);
         startingTable.ifPresent(table -> EmbeddingInit.apply(fresh.student(), table));
         return fresh;
@@ -92,9 +93,9 @@ public class StudentTrainerService {
 
     /**
      * The embedding table a new lineage starts from (distillery.trainer.model.embeddings: the
-     * teacher bundle's student-embeddings.bin), read and fitted to the student once at start-up,
-     * so a missing or corrupt file stops the service with a clear error instead of a silently
-     * weaker student. Empty: random, as by default.
+     * teacher bundle's student-embeddings.bin), fitted to the student. A missing or corrupt file
+     * stops the service with a clear error instead of a silently weaker student. Empty: random,
+     * as by default.
      */
     static Optional<float[]> startingTable(TrainerConfig.Model m, Architecture architecture) {
         if (m.embeddings().isEmpty()) {
@@ -105,7 +106,8 @@ public class StudentTrainerService {
         try {
             table = EmbeddingTable.read(file);
         } catch (IOException e) {
-            throw new UncheckedIOException("distillery.trainer.model.embeddings=" + file + " cannot be used: " + e.getMessage(), e);
+            throw new UncheckedIOException("distillery.trainer.model.embeddings=" + file + " cannot be used: " + e
+                    + " (build it with `./distillery teacher student-embeddings`, or set the setting empty for random embeddings)", e);
         }
         if (table.rows() != architecture.vocabSize()) {
             throw new IllegalArgumentException("distillery.trainer.model.embeddings=" + file + " has " + table.rows()

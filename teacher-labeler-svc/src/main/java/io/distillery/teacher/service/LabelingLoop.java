@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -112,6 +113,7 @@ public final class LabelingLoop implements Runnable, AutoCloseable {
     private volatile long lastIterationNanos = System.nanoTime();
     private volatile Throwable fatal;
     private boolean inTransaction;
+    private boolean closing;
 
     /**
      * @param clientProperties bootstrap servers and any other client settings, shared by both clients
@@ -165,7 +167,11 @@ public final class LabelingLoop implements Runnable, AutoCloseable {
                     failures++;
                     LOG.warn("labelling failed ({} in a row); aborting and rewinding to the last commit", failures, e);
                     recover();
-                    Backoff.pauseAfter(failures);
+                    if (Thread.currentThread().isInterrupted()) {
+                        running = false; // interrupted: a stop, not a failure to retry
+                    } else {
+                        Backoff.pauseAfter(failures);
+                    }
                 }
             }
             if (fatal == null) {
@@ -284,6 +290,9 @@ public final class LabelingLoop implements Runnable, AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while the teacher labelled", e);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof Error error) {
+                throw error; // out of memory and the like stop the loop, as they did before it had a thread
+            }
             throw new IllegalStateException("the teacher failed on a flush", e.getCause());
         }
     }
@@ -398,6 +407,7 @@ public final class LabelingLoop implements Runnable, AutoCloseable {
     /** After a failure: abort (or replace the producer), forget what was pending, seek back to the last commit. */
     private void recover() {
         metrics.aborted();
+        dropInFlight();
         try {
             if (inTransaction) {
                 producer.abortTransaction();
@@ -408,7 +418,6 @@ public final class LabelingLoop implements Runnable, AutoCloseable {
             producer = newProducer();
         }
         inTransaction = false;
-        dropInFlight();
         batcher.drain();
         deadLetters.clear();
         offsets.clear();
@@ -443,8 +452,9 @@ public final class LabelingLoop implements Runnable, AutoCloseable {
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            // Commit what was read from them before another instance takes over.
-            if (!partitions.isEmpty()) {
+            // Commit what was read from them before another instance takes over (not while closing:
+            // then the teacher is gone and the next owner relabels from the last commit).
+            if (!partitions.isEmpty() && !closing) {
                 flush();
             }
         }
@@ -472,7 +482,7 @@ public final class LabelingLoop implements Runnable, AutoCloseable {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         // One poll never brings more than one flush: with the queue below capacity before a poll,
-        // the loop holds fewer than three flushes of records at any time (one of them in flight).
+        // it holds less than two flushes, and so does the flush in flight: less than four in all.
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, batcher.capacity());
         props.putAll(topics.augmented().consumerOverrides());
         return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -504,7 +514,22 @@ public final class LabelingLoop implements Runnable, AutoCloseable {
     }
 
     private void closeClients() {
-        inference.shutdownNow();
+        // Whatever is still held is read again by the next owner; closing the consumer must not
+        // try to commit it (its revocation callback would), and the teacher must be idle before
+        // the service closes it: wait for a dropped flush the inference thread may still be on.
+        closing = true;
+        dropInFlight();
+        batcher.drain();
+        deadLetters.clear();
+        offsets.clear();
+        inference.shutdown();
+        try {
+            if (!inference.awaitTermination(60, TimeUnit.SECONDS)) {
+                LOG.warn("the teacher is still labelling 60 s after the loop stopped");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         KafkaClients.closeQuietly(consumer);
         KafkaClients.closeQuietly(producer);
         augmentedDecoder.close();

@@ -28,8 +28,8 @@ public interface TeacherConfig {
     int maxBatchSize();
 
     /**
-     * Full batches per Kafka transaction; the labeller holds less than three times max-batch-size ×
-     * this (one flush labelled while the next fills).
+     * Full batches per Kafka transaction; the labeller holds less than four times max-batch-size ×
+     * this (a flush labelled while the next fills, each under twice that).
      */
     @WithDefault("4")
     int batchesPerFlush();
