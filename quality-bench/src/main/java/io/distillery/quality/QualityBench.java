@@ -93,7 +93,6 @@ public final class QualityBench {
     enum Embeddings { RANDOM, TEACHER, CONTEXTUAL }
 
     /** The command line, with the defaults chosen on DEV (see the module README). */
-
     record Options(Path bundle, Path cache, List<StudentKind> kinds, int nIter, int unlabelledMax, Embeddings embeddings,
                    boolean freezeEmbeddings, int embeddingSize, int hidden, float learningRate, int batch, int minEpochs, int maxEpochs, int patience,
                    int speedBatch, double speedSeconds, long seed, int teacherBatch) {

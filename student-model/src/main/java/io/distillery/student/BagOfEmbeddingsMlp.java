@@ -35,7 +35,7 @@ public final class BagOfEmbeddingsMlp extends AbstractBlock {
         this.architecture = architecture;
         embedding = addParameter(Parameter.builder().setName("embedding").setType(Parameter.Type.WEIGHT)
                 .optShape(new Shape(architecture.vocabSize(), architecture.embeddingSize()))
-                .optInitializer(new NormalInitializer(0.1f)).build());
+                .optInitializer(new NormalInitializer(EmbeddingInit.STUDENT_STD)).build());
         hidden = addChildBlock("hidden", Linear.builder().setUnits(architecture.hiddenSize()).build());
         dropout = addChildBlock("dropout", Dropout.builder().optRate(architecture.dropout()).build());
         output = addChildBlock("output", Linear.builder().setUnits(architecture.numClasses()).build());

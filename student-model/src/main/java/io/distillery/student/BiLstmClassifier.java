@@ -37,7 +37,7 @@ public final class BiLstmClassifier extends AbstractBlock {
         this.architecture = architecture;
         embedding = addParameter(Parameter.builder().setName("embedding").setType(Parameter.Type.WEIGHT)
                 .optShape(new Shape(architecture.vocabSize(), architecture.embeddingSize()))
-                .optInitializer(new NormalInitializer(0.1f)).build());
+                .optInitializer(new NormalInitializer(EmbeddingInit.STUDENT_STD)).build());
         lstm = addChildBlock("lstm", new TorchOrderBiLstm(architecture.embeddingSize(), architecture.hiddenSize()));
         hidden = addChildBlock("hidden", Linear.builder().setUnits(architecture.classifierHiddenSize()).build());
         dropout = addChildBlock("dropout", Dropout.builder().optRate(architecture.dropout()).build());

@@ -17,8 +17,8 @@ import java.util.stream.IntStream;
  */
 public final class EmbeddingInit {
 
-    /** The standard deviation of the students' random embeddings (their NormalInitializer). */
-    public static final double STUDENT_STD = 0.1;
+    /** The standard deviation of the students' random embeddings: their initializer and this start share it. */
+    public static final float STUDENT_STD = 0.1f;
 
     private EmbeddingInit() {
     }
@@ -50,7 +50,8 @@ public final class EmbeddingInit {
         for (int c = 0; c < columns; c++) {
             mean[c] /= rows;
         }
-        double[][] basis = width == columns ? identity(columns) : topPrincipalDirections(values, rows, columns, mean, width);
+        // Full width keeps every direction: the centred rows themselves, no projection needed.
+        double[][] basis = width == columns ? null : topPrincipalDirections(values, rows, columns, mean, width);
         float[] out = new float[rows * width];
         double squares = 0;
         double[] centred = new double[columns];
@@ -59,13 +60,9 @@ public final class EmbeddingInit {
                 centred[c] = values[r * columns + c] - mean[c];
             }
             for (int k = 0; k < width; k++) {
-                double dot = 0;
-                double[] direction = basis[k];
-                for (int c = 0; c < columns; c++) {
-                    dot += centred[c] * direction[c];
-                }
-                out[r * width + k] = (float) dot;
-                squares += dot * dot;
+                double value = basis == null ? centred[k] : dot(centred, basis[k]);
+                out[r * width + k] = (float) value;
+                squares += value * value;
             }
         }
         if (squares == 0) {
@@ -178,6 +175,14 @@ public final class EmbeddingInit {
             }
         }
         throw new IllegalStateException("Jacobi did not converge in 100 sweeps for a " + n + " x " + n + " matrix");
+    }
+
+    private static double dot(double[] a, double[] b) {
+        double sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            sum += a[i] * b[i];
+        }
+        return sum;
     }
 
     private static double[][] identity(int n) {

@@ -7,9 +7,9 @@ import io.distillery.schemas.RawText;
 import io.distillery.serving.ModelSlots;
 import io.distillery.serving.Routing;
 import io.distillery.serving.Scored;
+import io.distillery.topics.Backoff;
 import io.distillery.topics.DeadLetters;
 import io.distillery.topics.ExactlyOnce;
-import io.distillery.topics.Backoff;
 import io.distillery.topics.KafkaClients;
 import io.distillery.topics.RawTextDecoder;
 import io.distillery.topics.RecordDecoder;
@@ -345,5 +345,4 @@ public final class PredictionLoop implements Runnable {
         predictionSerializer.close();
         escalatedSerializer.close();
     }
-
 }

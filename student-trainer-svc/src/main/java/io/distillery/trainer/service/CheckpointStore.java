@@ -1,10 +1,10 @@
 package io.distillery.trainer.service;
 
 import io.distillery.schemas.StudentCheckpoint;
+import io.distillery.topics.KafkaClients;
 import io.distillery.topics.RecordDecoder;
 import io.distillery.topics.RegistryConfig;
 import io.distillery.topics.Topic;
-import io.distillery.topics.KafkaClients;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;

@@ -68,22 +68,17 @@ public final class StudentEmbeddings {
         List<String> tokens = vocabulary(bundle.resolve(manifest.tokenizer()));
         long started = System.nanoTime();
         Device device = deviceChoice.resolve(manifest.engine());
-        float[] values = null;
-        int width = 0;
+        List<float[]> rows;
         try (HuggingFaceTokenizer tokenizer = TeacherTranslator.tokenizer(bundle.resolve(manifest.tokenizer()), manifest.maxLength());
              ZooModel<String, float[]> encoder = ModelLoader.load(manifest.engine(), bundle.resolve(manifest.model()),
                      new TeacherTranslator(tokenizer, manifest.inputs(), manifest.pooling(), null), device, 0);
              Predictor<String, float[]> predictor = encoder.newPredictor()) {
-            for (int from = 0; from < tokens.size(); from += BATCH_SIZE) {
-                List<float[]> rows = predictor.batchPredict(tokens.subList(from, Math.min(tokens.size(), from + BATCH_SIZE)));
-                if (values == null) {
-                    width = rows.get(0).length;
-                    values = new float[tokens.size() * width];
-                }
-                for (int i = 0; i < rows.size(); i++) {
-                    System.arraycopy(rows.get(i), 0, values, (from + i) * width, width);
-                }
-            }
+            rows = BatchedInference.run(predictor, tokens, BATCH_SIZE);
+        }
+        int width = rows.get(0).length;
+        float[] values = new float[tokens.size() * width];
+        for (int i = 0; i < rows.size(); i++) {
+            System.arraycopy(rows.get(i), 0, values, i * width, width);
         }
         Path file = bundle.resolve(EmbeddingTable.FILE_NAME);
         new EmbeddingTable(tokens.size(), width, values).write(file);

@@ -4,9 +4,9 @@ import io.distillery.schemas.AugmentedText;
 import io.distillery.schemas.EscalatedText;
 import io.distillery.schemas.LabeledText;
 import io.distillery.schemas.Prediction;
+import io.distillery.topics.Backoff;
 import io.distillery.topics.DeadLetters;
 import io.distillery.topics.ExactlyOnce;
-import io.distillery.topics.Backoff;
 import io.distillery.topics.KafkaClients;
 import io.distillery.topics.RecordDecoder;
 import io.distillery.topics.RegistryConfig;
@@ -537,5 +537,4 @@ public final class LabelingLoop implements Runnable, AutoCloseable {
         labeledSerializer.close();
         predictionSerializer.close();
     }
-
 }

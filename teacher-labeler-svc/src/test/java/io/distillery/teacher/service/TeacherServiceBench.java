@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,8 +37,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * first the raw predictor at several batch sizes (ragged, unsorted batches, as
  * {@link RawPredictorBenchmark}), then the service as deployed (the Quarkus jar in its own JVM,
  * exactly once) on a real broker and registry, timed from its first commit past the warm-up share
- * of N pre-produced AugmentedText records to its last, once per instance count (scale-out through the consumer
- * group). Prints JSON lines; the last, {@code "name":"ratio"}, has {@code service_over_raw}: one
+ * of N pre-produced AugmentedText records to its last, once per instance count (scale-out through
+ * the consumer group). Prints JSON lines; the last, {@code "name":"ratio"}, has {@code service_over_raw}: one
  * instance over the best raw figure measured (any batch size, or the length-bucketed feed
  * measured before and after the service), and each instance count's speed-up over one.
  *
@@ -95,9 +96,7 @@ public final class TeacherServiceBench {
         // The same predictor fed the same texts as the service (length-bucketed flushes): the ceiling without Kafka.
         double bucketed = rawBucketed(bundle, DeviceChoice.parse(device), threads, maxBatchSize, batchesPerFlush, records);
 
-        // Every run's input first, on its own prefix: a producer started after a run's services were
-        // stopped had its idempotent sequence reset by the client and refused by the broker
-        // (OutOfOrderSequenceException, every retry, until the delivery timeout).
+        // Every run's input first, on its own prefix, before any service runs (see produce()).
         Map<Integer, String> prefixes = new TreeMap<>();
         for (int count : instances) {
             prefixes.put(count, input(platform, records));
@@ -245,7 +244,7 @@ public final class TeacherServiceBench {
         // had its batches refused as out of order (incoming seq 0 against the broker's 170+, every
         // retry, until the delivery timeout; seen twice, not understood). The input needs order and
         // acks, not deduplication.
-        Map<String, Object> props = new java.util.HashMap<>(platform.clientProperties());
+        Map<String, Object> props = new HashMap<>(platform.clientProperties());
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
         props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
