@@ -2,13 +2,17 @@ package io.distillery.teacher;
 
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
+import ai.djl.Model;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
 
-/** The one place a model file becomes a DJL model: Criteria with our translator, engine and device. */
+/** The one place a model file becomes a DJL model: our translator, engine and device. */
 public final class ModelLoader {
 
     /** DJL's PyTorch engine reads this once, when it starts: it is process-wide. */
@@ -17,39 +21,46 @@ public final class ModelLoader {
     private ModelLoader() {
     }
 
-    static int requireThreads(int intraOpThreads) {
-        if (intraOpThreads < 0) {
-            throw new IllegalArgumentException("intra-op threads must be 0 (engine default) or more, not " + intraOpThreads);
-        }
-        return intraOpThreads;
-    }
-
-    /**
-     * @param intraOpThreads threads one model call may use on the CPU; 0 leaves the engine's
-     *                       default (every core). Several labellers on one machine each take their
-     *                       share, so they do not fight over the same cores.
-     */
     public static ZooModel<String, float[]> load(TeacherEngine engine, Path modelFile, TeacherTranslator translator,
-                                          Device device, int intraOpThreads) throws IOException, ModelNotFoundException,
-            MalformedModelException {
-        requireThreads(intraOpThreads);
-        Criteria.Builder<String, float[]> criteria = Criteria.builder()
+                                                 Device device, CpuThreads threads) throws IOException,
+            ModelNotFoundException, MalformedModelException {
+        if (engine == TeacherEngine.ONNX) {
+            return loadOnnx(modelFile, translator, device, threads);
+        }
+        if (threads.perCall() > 0) {
+            System.setProperty(PYTORCH_THREADS_PROPERTY, Integer.toString(threads.perCall()));
+        }
+        return Criteria.builder()
                 .setTypes(String.class, float[].class)
                 .optEngine(engine.djlEngineName())
                 .optModelPath(modelFile)
                 .optTranslator(translator)
-                .optDevice(device);
-        if (engine == TeacherEngine.TORCHSCRIPT) {
-            // A model traced on a GPU must still load on a CPU-only machine.
-            criteria.optOption("mapLocation", "true");
-        }
-        if (intraOpThreads > 0) {
-            if (engine == TeacherEngine.ONNX) {
-                criteria.optOption("intraOpNumThreads", Integer.toString(intraOpThreads));
-            } else {
-                System.setProperty(PYTORCH_THREADS_PROPERTY, Integer.toString(intraOpThreads));
+                .optDevice(device)
+                .optOption("mapLocation", "true") // a model traced on a GPU must still load on a CPU-only machine
+                .build().loadModel();
+    }
+
+    /**
+     * ONNX Runtime through DJL's engine, with a session option Criteria cannot carry (its options
+     * are strings): whether idle intra-op threads spin ({@link CpuThreads#spin}).
+     */
+    private static ZooModel<String, float[]> loadOnnx(Path modelFile, TeacherTranslator translator, Device device,
+                                                      CpuThreads threads) throws IOException, MalformedModelException {
+        String name = modelFile.getFileName().toString();
+        Model model = Model.newInstance(name, device, TeacherEngine.ONNX.djlEngineName());
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.addConfigEntry("session.intra_op.allow_spinning", threads.spin() ? "1" : "0");
+            if (threads.perCall() > 0) {
+                options.setIntraOpNumThreads(threads.perCall());
             }
+            model.load(modelFile.getParent(), name, Map.of("sessionOptions", options)); // ORT copies them into the session
+            return new ZooModel<>(model, translator);
+        } catch (OrtException e) {
+            model.close();
+            throw new MalformedModelException("ONNX Runtime refused the session options: " + e.getMessage(), e);
+        } catch (IOException | MalformedModelException | RuntimeException e) {
+            model.close();
+            throw e;
         }
-        return criteria.build().loadModel();
     }
 }

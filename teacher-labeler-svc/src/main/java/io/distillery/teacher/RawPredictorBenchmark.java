@@ -16,6 +16,7 @@ import java.util.Locale;
  *
  * <pre>
  * RawPredictorBenchmark --bundle DIR [--batch-sizes 1,8,32,64] [--sentences 512] [--device auto|cpu|gpu] [--threads N]
+ * [--spin true|false]
  * </pre>
  */
 public final class RawPredictorBenchmark {
@@ -31,6 +32,7 @@ public final class RawPredictorBenchmark {
         int minSentences = 512;
         DeviceChoice device = DeviceChoice.AUTO;
         int threads = 0;
+        boolean spin = false;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--bundle" -> bundle = Path.of(args[i + 1]);
@@ -38,15 +40,16 @@ public final class RawPredictorBenchmark {
                 case "--sentences" -> minSentences = Integer.parseInt(args[i + 1]);
                 case "--device" -> device = DeviceChoice.parse(args[i + 1]);
                 case "--threads" -> threads = Integer.parseInt(args[i + 1]);
+                case "--spin" -> spin = Boolean.parseBoolean(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         if (bundle == null) {
             System.err.println("usage: RawPredictorBenchmark --bundle DIR [--batch-sizes 1,8,32,64] [--sentences 512]"
-                    + " [--device auto|cpu|gpu] [--threads N]");
+                    + " [--device auto|cpu|gpu] [--threads N] [--spin true|false]");
             System.exit(2);
         }
-        for (Result result : run(bundle, batchSizes, minSentences, device, threads)) {
+        for (Result result : run(bundle, batchSizes, minSentences, device, new CpuThreads(threads, spin))) {
             System.out.println(result.json());
         }
     }
@@ -55,8 +58,8 @@ public final class RawPredictorBenchmark {
     public record Result(int batchSize, double sentencesPerSecond, String json) {
     }
 
-    /** Measures each batch size in turn, on one predictor using at most {@code threads} CPU threads (0: all). */
-    public static List<Result> run(Path bundle, int[] batchSizes, int minSentences, DeviceChoice device, int threads)
+    /** Measures each batch size in turn, on one predictor using the CPU as {@code threads} says. */
+    public static List<Result> run(Path bundle, int[] batchSizes, int minSentences, DeviceChoice device, CpuThreads threads)
             throws Exception {
         // Shuffled with a fixed seed: the file lists short Amazon sentences first, longer IMDB ones later.
         List<String> texts = new ArrayList<>(UciSentiment.all().stream().map(LabelledSentence::text).toList());

@@ -48,12 +48,11 @@ public final class Teacher implements AutoCloseable {
      * device and logs where it runs.
      */
     public static Teacher load(Path bundle, DeviceChoice deviceChoice) throws IOException {
-        return load(bundle, deviceChoice, 0);
+        return load(bundle, deviceChoice, CpuThreads.DEFAULT);
     }
 
-    /** As {@link #load(Path, DeviceChoice)}, with at most {@code intraOpThreads} CPU threads per call (0: engine default). */
-    public static Teacher load(Path bundle, DeviceChoice deviceChoice, int intraOpThreads) throws IOException {
-        ModelLoader.requireThreads(intraOpThreads);
+    /** As {@link #load(Path, DeviceChoice)}, using the CPU as {@code threads} says. */
+    public static Teacher load(Path bundle, DeviceChoice deviceChoice, CpuThreads threads) throws IOException {
         TeacherManifest manifest = TeacherManifest.read(bundle);
         BundleVersion.verify(bundle, manifest);
         LinearHead head = null;
@@ -70,13 +69,13 @@ public final class Teacher implements AutoCloseable {
         TeacherTranslator translator = new TeacherTranslator(tokenizer, manifest.inputs(), manifest.pooling(), head);
         try {
             ZooModel<String, float[]> model = ModelLoader.load(manifest.engine(), bundle.resolve(manifest.model()),
-                    translator, device, intraOpThreads);
-            LOG.info("teacher {} ({}) loaded: engine {} on {} (device {} requested{}), {} CPU threads per call", manifest.id(),
+                    translator, device, threads);
+            LOG.info("teacher {} ({}) loaded: engine {} on {} (device {} requested{}), {}", manifest.id(),
                     manifest.version().substring(0, Math.min(19, manifest.version().length())),
                     manifest.engine().djlEngineName(), device.isGpu() ? "GPU " + device : "CPU",
                     deviceChoice.name().toLowerCase(java.util.Locale.ROOT),
                     deviceChoice == DeviceChoice.AUTO && !device.isGpu() ? ", no GPU found" : "",
-                    intraOpThreads == 0 ? "all" : intraOpThreads);
+                    threads);
             return new Teacher(manifest, device, tokenizer, translator, model);
         } catch (ModelNotFoundException | MalformedModelException | RuntimeException e) {
             tokenizer.close();

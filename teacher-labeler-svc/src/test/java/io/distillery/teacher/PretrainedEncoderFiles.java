@@ -25,7 +25,7 @@ final class PretrainedEncoderFiles implements AutoCloseable {
 
     ZooModel<String, float[]> poolingModel() throws Exception {
         return ModelLoader.load(TeacherEngine.ONNX, dir.resolve(PretrainedEncoder.MODEL_FILE),
-                new TeacherTranslator(tokenizer, TestBundles.ENCODER_INPUTS, Pooling.MEAN, null), Device.cpu(), 0);
+                new TeacherTranslator(tokenizer, TestBundles.ENCODER_INPUTS, Pooling.MEAN, null), Device.cpu(), CpuThreads.DEFAULT);
     }
 
     @Override

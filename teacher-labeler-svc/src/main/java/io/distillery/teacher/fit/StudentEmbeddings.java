@@ -8,6 +8,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.distillery.formats.EmbeddingTable;
+import io.distillery.teacher.CpuThreads;
 import io.distillery.teacher.DeviceChoice;
 import io.distillery.teacher.ModelLoader;
 import io.distillery.teacher.Teacher;
@@ -71,7 +72,7 @@ public final class StudentEmbeddings {
         List<float[]> rows;
         try (HuggingFaceTokenizer tokenizer = TeacherTranslator.tokenizer(bundle.resolve(manifest.tokenizer()), manifest.maxLength());
              ZooModel<String, float[]> encoder = ModelLoader.load(manifest.engine(), bundle.resolve(manifest.model()),
-                     new TeacherTranslator(tokenizer, manifest.inputs(), manifest.pooling(), null), device, 0);
+                     new TeacherTranslator(tokenizer, manifest.inputs(), manifest.pooling(), null), device, CpuThreads.DEFAULT);
              Predictor<String, float[]> predictor = encoder.newPredictor()) {
             rows = BatchedInference.run(predictor, tokens, BATCH_SIZE);
         }

@@ -7,6 +7,7 @@ import ai.djl.repository.zoo.ZooModel;
 import io.distillery.datasets.LabelledSentence;
 import io.distillery.datasets.Split;
 import io.distillery.datasets.UciSentiment;
+import io.distillery.teacher.CpuThreads;
 import io.distillery.teacher.BundleVersion;
 import io.distillery.teacher.DeviceChoice;
 import io.distillery.teacher.EntropyDistribution;
@@ -163,7 +164,7 @@ public final class TeacherFit {
                 bundle.resolve(PretrainedEncoder.TOKENIZER_FILE), options.maxLength());
              ZooModel<String, float[]> model = ModelLoader.load(TeacherEngine.ONNX,
                      bundle.resolve(PretrainedEncoder.MODEL_FILE),
-                     new TeacherTranslator(tokenizer, ENCODER_INPUTS, encoder.pooling(), null), device, 0);
+                     new TeacherTranslator(tokenizer, ENCODER_INPUTS, encoder.pooling(), null), device, CpuThreads.DEFAULT);
              Predictor<String, float[]> predictor = model.newPredictor()) {
             System.out.printf("embedding with %s on %s...%n", encoder.cliName(), device.isGpu() ? "GPU" : "CPU");
             for (Split split : Split.values()) {

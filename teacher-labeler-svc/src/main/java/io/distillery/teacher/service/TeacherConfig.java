@@ -23,6 +23,14 @@ public interface TeacherConfig {
      */
     Optional<Integer> intraOpThreads();
 
+    /**
+     * Whether ONNX Runtime's idle intra-op threads spin (its own default) rather than block. Off:
+     * a labeller shares its machine with Kafka clients and often with a broker or other services,
+     * and a spinning thread takes their core between calls for a few per cent of bare throughput.
+     */
+    @WithDefault("false")
+    boolean intraOpSpinning();
+
     /** The most texts per teacher call. */
     @WithDefault("32")
     int maxBatchSize();

@@ -1,6 +1,7 @@
 package io.distillery.teacher.service;
 
 import io.distillery.service.Catalogue;
+import io.distillery.teacher.CpuThreads;
 import io.distillery.teacher.DeviceChoice;
 import io.distillery.teacher.Teacher;
 import io.distillery.topics.Topics;
@@ -52,7 +53,8 @@ public class TeacherLabelerService {
                     + " or point distillery.teacher.bundle-dir (DISTILLERY_TEACHER_BUNDLE_DIR) at one");
         }
         try {
-            teacher = Teacher.load(bundle, DeviceChoice.parse(config.device()), config.intraOpThreads().orElse(0)); // logs CPU or GPU
+            teacher = Teacher.load(bundle, DeviceChoice.parse(config.device()), // logs CPU or GPU
+                    new CpuThreads(config.intraOpThreads().orElse(0), config.intraOpSpinning()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot load the teacher bundle " + bundle, e);
         }

@@ -4,6 +4,7 @@ import io.distillery.datasets.LabelledSentence;
 import io.distillery.datasets.UciSentiment;
 import io.distillery.schemas.AugmentationOperation;
 import io.distillery.schemas.AugmentedText;
+import io.distillery.teacher.CpuThreads;
 import io.distillery.teacher.DeviceChoice;
 import io.distillery.teacher.RawPredictorBenchmark;
 import io.distillery.testing.CommittedRecords;
@@ -45,12 +46,14 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * <pre>
  * --bundle DIR --jar teacher-labeler-svc/target/quarkus-app/quarkus-run.jar [--records 3000]
  * [--batch-sizes 1,8,16,32,64] [--max-batch-size 32] [--batches-per-flush 4] [--instances 1,2]
- * [--device auto|cpu|gpu] [--threads-per-instance N]
+ * [--device auto|cpu|gpu] [--threads-per-instance N] [--spin true|false]
  * </pre>
  *
  * <p>{@code --threads-per-instance} caps the CPU threads of every teacher call, raw and service
  * alike (default: the engine's, every core). On one CPU, instances at the default fight over the
  * same cores; at cores ÷ instances each has its own share, as each would have its own GPU or machine.
+ * {@code --spin} lets ONNX Runtime's idle threads spin, raw and service alike (default: they block,
+ * as the service's {@code distillery.teacher.intra-op-spinning}).
  */
 public final class TeacherServiceBench {
 
@@ -74,7 +77,8 @@ public final class TeacherServiceBench {
         String device = option(args, "--device", "auto");
         int batchesPerFlush = Integer.parseInt(option(args, "--batches-per-flush", "4"));
         int[] instances = Arrays.stream(option(args, "--instances", "1,2").split(",")).mapToInt(Integer::parseInt).toArray();
-        int threads = Integer.parseInt(option(args, "--threads-per-instance", "0"));
+        CpuThreads threads = new CpuThreads(Integer.parseInt(option(args, "--threads-per-instance", "0")),
+                Boolean.parseBoolean(option(args, "--spin", "false")));
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " missing: build the service first (mvn -pl teacher-labeler-svc package)");
         }
@@ -133,7 +137,7 @@ public final class TeacherServiceBench {
      * a prefix with {@code records} pre-produced texts; timed from the group's first commit past
      * the warm-up share to its last. Prints one line and returns sentences/s.
      */
-    private static double service(TestPlatform platform, String prefix, Path jar, Path bundle, String device, int threads, int count,
+    private static double service(TestPlatform platform, String prefix, Path jar, Path bundle, String device, CpuThreads threads, int count,
                                   int records, int maxBatchSize, int batchesPerFlush) throws Exception {
         Topic<AugmentedText> augmented = Topics.TEXT_AUGMENTED.withPrefix(prefix);
         List<ServiceJar> services = new ArrayList<>();
@@ -146,8 +150,9 @@ public final class TeacherServiceBench {
                         .env("DISTILLERY_TEACHER_DEVICE", device)
                         .env("DISTILLERY_TEACHER_MAX_BATCH_SIZE", Integer.toString(maxBatchSize))
                         .env("DISTILLERY_TEACHER_BATCHES_PER_FLUSH", Integer.toString(batchesPerFlush));
-                if (threads > 0) {
-                    launch.env("DISTILLERY_TEACHER_INTRA_OP_THREADS", Integer.toString(threads));
+                launch.env("DISTILLERY_TEACHER_INTRA_OP_SPINNING", Boolean.toString(threads.spin()));
+                if (threads.perCall() > 0) {
+                    launch.env("DISTILLERY_TEACHER_INTRA_OP_THREADS", Integer.toString(threads.perCall()));
                 }
                 services.add(launch.start());
             }
@@ -168,8 +173,8 @@ public final class TeacherServiceBench {
             System.out.println(String.format(Locale.ROOT,
                     "{\"name\":\"service\",\"instances\":%d,\"batch\":%d,\"sentences_per_s\":%.1f,\"records\":%d,"
                             + "\"measured_records\":%d,\"measured_s\":%.2f,\"batches_per_flush\":%d,"
-                            + "\"processing_guarantee\":\"exactly_once\",\"threads_per_instance\":%d,\"cores\":%d,\"java\":\"%s\"}",
-                    count, maxBatchSize, rate, records, done - first, seconds, batchesPerFlush, threads,
+                            + "\"processing_guarantee\":\"exactly_once\",\"threads_per_instance\":%d,\"spin\":%b,\"cores\":%d,\"java\":\"%s\"}",
+                    count, maxBatchSize, rate, records, done - first, seconds, batchesPerFlush, threads.perCall(), threads.spin(),
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.version")));
             return rate;
         } finally {
@@ -198,7 +203,7 @@ public final class TeacherServiceBench {
      * batchesPerFlush × maxBatchSize, sorted by length), timed as the service is: from the end of
      * the first flush past the warm-up share to the end of the last. Prints one line.
      */
-    private static double rawBucketed(Path bundle, DeviceChoice device, int threads, int maxBatchSize, int batchesPerFlush,
+    private static double rawBucketed(Path bundle, DeviceChoice device, CpuThreads threads, int maxBatchSize, int batchesPerFlush,
                                       int records)
             throws Exception {
         List<LabelledSentence> corpus = corpus();
