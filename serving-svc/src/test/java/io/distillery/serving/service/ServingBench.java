@@ -76,13 +76,15 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *   <li>{@code rollback}: a second replica joins; a REST rollback on one, timed until each replica
  *       serves the previous checkpoint (several rounds);</li>
  *   <li>{@code kafka_e2e}: RawText produced at a fixed rate → text.predictions (read_committed),
- *       receive time minus (intended) produce time per id, same JVM clock.</li>
+ *       receive time minus (intended) produce time per id, same JVM clock; the service at the first
+ *       {@code --max-batch-sizes} (its default), the subscriber at the first {@code --fetch-waits};
+ *       each other setting adds a suffixed line.</li>
  * </ol>
  *
  * <pre>
  * --jar serving-svc/target/quarkus-app/quarkus-run.jar [--only inprocess,rest,rollback,kafka] [--seconds 8]
  * [--wrk-seconds 20] [--swap-wrk-seconds 40] [--connections 8] [--rate 1000] [--e2e-seconds 20]
- * [--bilstm-hidden-sizes 300,150] [--e2e-warmup 5] [--e2e-prewarm 10] [--fetch-waits 500,10] [--max-batch-sizes 64,16]
+ * [--bilstm-hidden-sizes 300,150] [--e2e-warmup 5] [--e2e-prewarm 20] [--fetch-waits 10,500] [--max-batch-sizes 32,64]
  * [--rollback-rounds 5]
  * </pre>
  */
@@ -106,9 +108,9 @@ public final class ServingBench {
         int rate = Integer.parseInt(option(args, "--rate", "1000"));
         int e2eSeconds = Integer.parseInt(option(args, "--e2e-seconds", "20"));
         int e2eWarmup = Integer.parseInt(option(args, "--e2e-warmup", "5"));
-        int e2ePrewarm = Integer.parseInt(option(args, "--e2e-prewarm", "10"));
-        int[] fetchWaits = ints(option(args, "--fetch-waits", "500,10"));
-        int[] maxBatchSizes = ints(option(args, "--max-batch-sizes", "64,16"));
+        int e2ePrewarm = Integer.parseInt(option(args, "--e2e-prewarm", "20"));
+        int[] fetchWaits = ints(option(args, "--fetch-waits", "10,500"));
+        int[] maxBatchSizes = ints(option(args, "--max-batch-sizes", "32,64"));
         int rollbackRounds = Integer.parseInt(option(args, "--rollback-rounds", "5"));
 
         List<String> texts = corpus();
@@ -310,17 +312,17 @@ public final class ServingBench {
                     }
                     String about = about(first.parameters, live);
                     // the service's stream path is cold (JIT) until it has answered a while: one unmeasured-for-the-goal run
-                    e2e("kafka_e2e_prewarm", platform, registry, prefix, texts, rate, 0, e2ePrewarm, fetchWaits[fetchWaits.length - 1],
+                    e2e("kafka_e2e_prewarm", platform, registry, prefix, texts, rate, 0, e2ePrewarm, fetchWaits[0],
                             maxBatchSizes[i], about);
-                    // other batch sizes: only the last (shortest) fetch wait
-                    for (int w = i == 0 ? 0 : fetchWaits.length - 1; w < fetchWaits.length; w++) {
-                        String name = "kafka_e2e" + (fetchWaits[w] == 500 ? "" : "_fetch_wait_" + fetchWaits[w] + "ms")
+                    // other batch sizes: only the first fetch wait
+                    for (int w = 0; w < (i == 0 ? fetchWaits.length : 1); w++) {
+                        String name = "kafka_e2e" + (w == 0 ? "" : "_fetch_wait_" + fetchWaits[w] + "ms")
                                 + (i == 0 ? "" : "_max_batch_" + maxBatchSizes[i]);
                         e2e(name, platform, registry, prefix, texts, rate, e2eWarmup, e2eSeconds, fetchWaits[w], maxBatchSizes[i], about);
                     }
                 }
                 service.close(); // idle from here on; the loops below run in this JVM
-                int fetchWait = fetchWaits[fetchWaits.length - 1];
+                int fetchWait = fetchWaits[0];
                 for (Map<String, Object> overrides : List.<Map<String, Object>>of(Map.of(),
                         Map.of(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 10))) {
                     inProcessLoop(platform, registry, second.checkpoint, tokenizer, texts, rate, e2eWarmup, e2ePrewarm, e2eSeconds,
