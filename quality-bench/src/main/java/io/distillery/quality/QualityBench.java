@@ -60,8 +60,7 @@ import java.util.Set;
  *
  * <pre>
  * QualityBench [--bundle DIR] [--cache DIR] [--student mlp|bilstm|both] [--n-iter 10] [--unlabelled-max 10000]
- *              [--embeddings random|teacher|contextual] [--freeze-embeddings true|false] [--embedding-size N] [--hidden N]
- *              [--bigram-buckets N] [--lr X] [--batch 64]
+ *              [--embeddings random|teacher|contextual] [--freeze-embeddings true|false] [--embedding-size N] [--hidden N] [--lr X] [--batch 64]
  *              [--min-epochs 3] [--max-epochs 40] [--patience N] [--speed-batch 32] [--speed-seconds 5] [--seed 7]
  * </pre>
  */
@@ -95,7 +94,7 @@ public final class QualityBench {
 
     /** The command line, with the defaults chosen on DEV (see the module README). */
     record Options(Path bundle, Path cache, List<StudentKind> kinds, int nIter, int unlabelledMax, Embeddings embeddings,
-                   boolean freezeEmbeddings, int embeddingSize, int hidden, int bigramBuckets, float learningRate, int batch, int minEpochs, int maxEpochs, int patience,
+                   boolean freezeEmbeddings, int embeddingSize, int hidden, float learningRate, int batch, int minEpochs, int maxEpochs, int patience,
                    int speedBatch, double speedSeconds, long seed, int teacherBatch) {
 
         static Options parse(String[] args) {
@@ -111,7 +110,6 @@ public final class QualityBench {
             boolean freeze = false;
             int embeddingSize = 0;
             int hidden = 256;
-            int bigramBuckets = 0;
             float lr = 1e-3f;
             int batch = 64;
             int minEpochs = 3;
@@ -143,7 +141,6 @@ public final class QualityBench {
                     case "--freeze-embeddings" -> freeze = Boolean.parseBoolean(require(args[i], value));
                     case "--embedding-size" -> embeddingSize = Integer.parseInt(require(args[i], value));
                     case "--hidden" -> hidden = Integer.parseInt(require(args[i], value));
-                    case "--bigram-buckets" -> bigramBuckets = Integer.parseInt(require(args[i], value));
                     case "--lr" -> lr = Float.parseFloat(require(args[i], value));
                     case "--batch" -> batch = Integer.parseInt(require(args[i], value));
                     case "--min-epochs" -> minEpochs = Integer.parseInt(require(args[i], value));
@@ -157,7 +154,7 @@ public final class QualityBench {
                 }
                 i++;
             }
-            return new Options(bundle, cache, kinds, nIter, unlabelledMax, embeddings, freeze, embeddingSize, hidden, bigramBuckets, lr, batch,
+            return new Options(bundle, cache, kinds, nIter, unlabelledMax, embeddings, freeze, embeddingSize, hidden, lr, batch,
                     minEpochs, maxEpochs, patience, speedBatch, speedSeconds, seed, teacherBatch);
         }
 
@@ -443,8 +440,7 @@ public final class QualityBench {
 
         private Architecture architecture(StudentKind kind, int vocabSize, int embeddingSize) {
             Architecture architecture = kind == StudentKind.BILSTM ? Architecture.bilstm(vocabSize, labels.size())
-                    : Architecture.mlp(vocabSize, labels.size()).withHiddenSize(options.hidden())
-                            .withBigramBuckets(options.bigramBuckets());
+                    : Architecture.mlp(vocabSize, labels.size()).withHiddenSize(options.hidden());
             return embeddingSize > 0 ? architecture.withEmbeddingSize(embeddingSize) : architecture;
         }
 
@@ -459,7 +455,6 @@ public final class QualityBench {
                     : options.embeddings().name().toLowerCase(Locale.ROOT) + " (" + embeddingSize + "-d, "
                     + (options.freezeEmbeddings() ? "frozen" : "fine-tuned") + ")");
             s.put("mlp_hidden", options.hidden());
-            s.put("mlp_bigram_buckets", options.bigramBuckets());
             s.put("learning_rate", options.learningRate());
             s.put("optimizer", "Adam, fixed rate, global-norm clipping 5");
             s.put("batch", options.batch());

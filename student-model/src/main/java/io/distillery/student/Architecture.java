@@ -14,10 +14,7 @@ import java.util.TreeSet;
  *
  * <ul>
  *   <li>{@link StudentKind#BAG_OF_EMBEDDINGS_MLP} (seed 004): embedding → mean over real tokens →
- *       one hidden layer (ReLU, dropout) → logits. Uses {@code hidden_size}; no classifier hidden.
- *       With {@code bigram_buckets} &gt; 0 (fastText's trick), each pair of neighbouring tokens is
- *       hashed into that many rows of a second table, whose mean is added to the tokens' mean: the
- *       bag then sees "not good" as well as "not" and "good".</li>
+ *       one hidden layer (ReLU, dropout) → logits. Uses {@code hidden_size}; no classifier hidden.</li>
  *   <li>{@link StudentKind#BILSTM} (seed 001, Tang et al.): embedding → one bidirectional LSTM layer
  *       of {@code hidden_size} per direction → [forward state at the last real token; backward state
  *       at the first] → Linear({@code classifier_hidden_size}) → ReLU → dropout → logits.</li>
@@ -31,10 +28,9 @@ import java.util.TreeSet;
  * @param hiddenSize           MLP hidden layer width, or LSTM state size per direction
  * @param classifierHiddenSize BiLSTM classifier hidden layer width (0 for the MLP)
  * @param dropout              dropout rate before the output layer
- * @param bigramBuckets        MLP only: rows of the hashed token-pair table (0: none)
  */
 public record Architecture(StudentKind kind, int vocabSize, int numClasses, int maxLength, int embeddingSize,
-                           int hiddenSize, int classifierHiddenSize, float dropout, int bigramBuckets) {
+                           int hiddenSize, int classifierHiddenSize, float dropout) {
 
     public static final String VOCAB_SIZE = "vocab_size";
     public static final String NUM_CLASSES = "num_classes";
@@ -43,7 +39,6 @@ public record Architecture(StudentKind kind, int vocabSize, int numClasses, int 
     public static final String HIDDEN_SIZE = "hidden_size";
     public static final String CLASSIFIER_HIDDEN_SIZE = "classifier_hidden_size";
     public static final String DROPOUT = "dropout";
-    public static final String BIGRAM_BUCKETS = "bigram_buckets";
 
     private static final List<String> COMMON_KEYS =
             List.of(VOCAB_SIZE, NUM_CLASSES, MAX_LENGTH, EMBEDDING_SIZE, HIDDEN_SIZE, DROPOUT);
@@ -65,16 +60,6 @@ public record Architecture(StudentKind kind, int vocabSize, int numClasses, int 
         if (!(dropout >= 0f && dropout < 1f)) {
             throw new IllegalArgumentException(DROPOUT + " must be in [0, 1), was " + dropout);
         }
-        if (bigramBuckets < 0 || (bigramBuckets > 0 && kind != StudentKind.BAG_OF_EMBEDDINGS_MLP)) {
-            throw new IllegalArgumentException(BIGRAM_BUCKETS + " must be 0 or more, and applies to the MLP only; was "
-                    + bigramBuckets + " for " + kind);
-        }
-    }
-
-    /** Without hashed bigrams. */
-    public Architecture(StudentKind kind, int vocabSize, int numClasses, int maxLength, int embeddingSize,
-                        int hiddenSize, int classifierHiddenSize, float dropout) {
-        this(kind, vocabSize, numClasses, maxLength, embeddingSize, hiddenSize, classifierHiddenSize, dropout, 0);
     }
 
     /** Seed 004's small bag-of-embeddings MLP (embedding 64, hidden 64, dropout 0.1, 64 tokens). */
@@ -88,33 +73,23 @@ public record Architecture(StudentKind kind, int vocabSize, int numClasses, int 
     }
 
     public Architecture withMaxLength(int value) {
-        return new Architecture(kind, vocabSize, numClasses, value, embeddingSize, hiddenSize, classifierHiddenSize, dropout,
-                bigramBuckets);
+        return new Architecture(kind, vocabSize, numClasses, value, embeddingSize, hiddenSize, classifierHiddenSize, dropout);
     }
 
     public Architecture withEmbeddingSize(int value) {
-        return new Architecture(kind, vocabSize, numClasses, maxLength, value, hiddenSize, classifierHiddenSize, dropout,
-                bigramBuckets);
+        return new Architecture(kind, vocabSize, numClasses, maxLength, value, hiddenSize, classifierHiddenSize, dropout);
     }
 
     public Architecture withHiddenSize(int value) {
-        return new Architecture(kind, vocabSize, numClasses, maxLength, embeddingSize, value, classifierHiddenSize, dropout,
-                bigramBuckets);
+        return new Architecture(kind, vocabSize, numClasses, maxLength, embeddingSize, value, classifierHiddenSize, dropout);
     }
 
     public Architecture withClassifierHiddenSize(int value) {
-        return new Architecture(kind, vocabSize, numClasses, maxLength, embeddingSize, hiddenSize, value, dropout,
-                bigramBuckets);
+        return new Architecture(kind, vocabSize, numClasses, maxLength, embeddingSize, hiddenSize, value, dropout);
     }
 
     public Architecture withDropout(float value) {
-        return new Architecture(kind, vocabSize, numClasses, maxLength, embeddingSize, hiddenSize, classifierHiddenSize, value,
-                bigramBuckets);
-    }
-
-    public Architecture withBigramBuckets(int value) {
-        return new Architecture(kind, vocabSize, numClasses, maxLength, embeddingSize, hiddenSize, classifierHiddenSize, dropout,
-                value);
+        return new Architecture(kind, vocabSize, numClasses, maxLength, embeddingSize, hiddenSize, classifierHiddenSize, value);
     }
 
     /** The hyper-parameters as a checkpoint stores them (the kind is stored beside them). */
@@ -129,9 +104,6 @@ public record Architecture(StudentKind kind, int vocabSize, int numClasses, int 
             map.put(CLASSIFIER_HIDDEN_SIZE, Integer.toString(classifierHiddenSize));
         }
         map.put(DROPOUT, Float.toString(dropout));
-        if (bigramBuckets > 0) { // absent when off: checkpoints without bigrams read as before
-            map.put(BIGRAM_BUCKETS, Integer.toString(bigramBuckets));
-        }
         return map;
     }
 
@@ -149,9 +121,6 @@ public record Architecture(StudentKind kind, int vocabSize, int numClasses, int 
         }
         Set<String> unknown = new TreeSet<>(map.keySet());
         unknown.removeAll(expected);
-        if (kind == StudentKind.BAG_OF_EMBEDDINGS_MLP) {
-            unknown.remove(BIGRAM_BUCKETS); // optional
-        }
         if (!unknown.isEmpty()) {
             throw new IllegalArgumentException("unknown hyper-parameters for " + kind + ": " + unknown
                     + " (this reader knows " + expected + ")");
@@ -163,8 +132,7 @@ public record Architecture(StudentKind kind, int vocabSize, int numClasses, int 
         }
         return new Architecture(kind, intOf(map, VOCAB_SIZE), intOf(map, NUM_CLASSES), intOf(map, MAX_LENGTH),
                 intOf(map, EMBEDDING_SIZE), intOf(map, HIDDEN_SIZE),
-                kind == StudentKind.BILSTM ? intOf(map, CLASSIFIER_HIDDEN_SIZE) : 0, floatOf(map, DROPOUT),
-                map.containsKey(BIGRAM_BUCKETS) ? intOf(map, BIGRAM_BUCKETS) : 0);
+                kind == StudentKind.BILSTM ? intOf(map, CLASSIFIER_HIDDEN_SIZE) : 0, floatOf(map, DROPOUT));
     }
 
     private static int intOf(Map<String, String> map, String key) {

@@ -23,25 +23,12 @@ class ArchitectureTest {
     @Test
     void roundTripsThroughTheMap() {
         for (Architecture a : new Architecture[] {Architecture.mlp(100, 3).withDropout(0.25f),
-                Architecture.mlp(100, 2).withBigramBuckets(4096),
                 Architecture.bilstm(100, 2).withHiddenSize(32).withMaxLength(17)}) {
             Map<String, String> map = a.toMap();
             assertEquals(a, Architecture.fromMap(a.kind(), map));
         }
         assertFalse(Architecture.mlp(100, 2).toMap().containsKey(Architecture.CLASSIFIER_HIDDEN_SIZE));
         assertTrue(Architecture.bilstm(100, 2).toMap().containsKey(Architecture.CLASSIFIER_HIDDEN_SIZE));
-        // without bigrams the map is what readers before them wrote and read
-        assertFalse(Architecture.mlp(100, 2).toMap().containsKey(Architecture.BIGRAM_BUCKETS));
-        assertEquals(0, Architecture.fromMap(StudentKind.BAG_OF_EMBEDDINGS_MLP, Architecture.mlp(100, 2).toMap()).bigramBuckets());
-    }
-
-    @Test
-    void bigramsAreForTheMlpOnly() {
-        assertThrows(IllegalArgumentException.class, () -> Architecture.bilstm(100, 2).withBigramBuckets(16));
-        assertThrows(IllegalArgumentException.class, () -> Architecture.mlp(100, 2).withBigramBuckets(-1));
-        Map<String, String> map = new HashMap<>(Architecture.bilstm(100, 2).toMap());
-        map.put(Architecture.BIGRAM_BUCKETS, "16");
-        assertThrows(IllegalArgumentException.class, () -> Architecture.fromMap(StudentKind.BILSTM, map));
     }
 
     @Test

@@ -26,28 +26,6 @@ class BagOfEmbeddingsMlpTest {
         }
     }
 
-    /**
-     * With hashed bigrams the order of neighbours counts, padding still does not; a new student
-     * starts with a zero pair table, so it answers exactly as the same bag without one.
-     */
-    @Test
-    void bigramsSeeWordOrderNotPadding() {
-        Architecture plain = Architecture.mlp(TOKENIZER.vocabSize(), 2);
-        List<String> texts = List.of("a much longer sentence so the other rows get padded", "not good at all", "good not all at");
-        try (Student bag = Student.create(plain, List.of("a", "b"), TOKENIZER, 1);
-             Student pairs = Student.create(plain.withBigramBuckets(1024), List.of("a", "b"), TOKENIZER, 1)) {
-            assertArrayEquals(bag.logits(texts)[1], pairs.logits(texts)[1], 1e-6f);
-            var table = pairs.block().getParameters().get("bigram_embedding").getArray();
-            table.set(pairs.manager().randomNormal(0f, 1f, table.getShape(), table.getDataType()).toFloatArray());
-            float[][] batch = pairs.logits(texts);
-            assertArrayEquals(pairs.logits(List.of("not good at all"))[0], batch[1], 1e-5f);
-            float difference = Math.abs(batch[1][0] - batch[2][0]) + Math.abs(batch[1][1] - batch[2][1]);
-            assertTrue(difference > 1e-3f, "reordered neighbours, same logits: " + difference);
-        }
-        assertEquals(BagOfEmbeddingsMlp.bucket(7, 9, 1 << 20), BagOfEmbeddingsMlp.bucket(7, 9, 1 << 20));
-        assertTrue(BagOfEmbeddingsMlp.bucket(7, 9, 1 << 20) != BagOfEmbeddingsMlp.bucket(9, 7, 1 << 20), "pairs are ordered");
-    }
-
     /** Serving threads are not DJL's engine thread: PyTorch has grad mode on there by default. */
     @Test
     void inferenceOnAnotherThreadRecordsNoGraphAndLeavesGradModeAlone() throws Exception {
