@@ -123,6 +123,7 @@ public class ServingService {
                         record.partition(), record.offset(), decoded.failure());
             } else if (lineage.equals(decoded.value().getLineage())) {
                 cache.put(decoded.value());
+                LOG.infof("read checkpoint %s (%s@%d)", decoded.value().getId(), record.topic(), record.offset());
             }
         }, this::reconcile);
         RolloutDecider decider = new RolloutDecider(new RolloutDecider.Settings(config.promotionMargin(), config.minDevAccuracy()),
@@ -164,7 +165,8 @@ public class ServingService {
         if (!applied.served().equals(slots.roles())) {
             LOG.warnf("served roles changed concurrently: %s", slots.roles());
         }
-        boolean changed = !target.equals(wanted);
+        // a new target, a target reached, or a different reason for not reaching it: each is worth a line
+        boolean changed = !target.equals(wanted) || !applied.failures().equals(loadFailures);
         wanted = target;
         wantedComplete = applied.complete();
         loadFailures = applied.failures();
