@@ -144,6 +144,26 @@ public final class ServiceJar implements AutoCloseable {
         return process.isAlive();
     }
 
+    /**
+     * The service JVM's threads ({@code jcmd PID Thread.print}), for a test about to fail on a
+     * service that is alive but not doing what it should; a line saying why when there is none.
+     */
+    public String threadDump() {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        try {
+            Process dump = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "Thread.print")
+                    .redirectErrorStream(true).start();
+            String out = new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            dump.waitFor(30, TimeUnit.SECONDS);
+            return out;
+        } catch (IOException e) {
+            return "no thread dump: " + e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "no thread dump: interrupted";
+        }
+    }
+
     /** Throws (naming the log) when the JVM has exited. */
     public void requireAlive() {
         if (!process.isAlive()) {

@@ -2,6 +2,7 @@ package io.distillery.serving.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -134,7 +135,9 @@ class ServingReplicasIT {
                 if (checkpointId.equals(live)) {
                     break;
                 }
-                assertTrue(System.nanoTime() < deadline, replica.log() + " serves " + live + ", not " + checkpointId);
+                if (System.nanoTime() >= deadline) { // alive but stuck: say where its threads are (seen once, not explained)
+                    fail(replica.log() + " serves " + live + ", not " + checkpointId + "; its threads:\n" + replica.threadDump());
+                }
                 Thread.sleep(50);
             } while (true);
         }
