@@ -15,6 +15,8 @@ import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
@@ -133,17 +135,28 @@ public final class LocalPlatform {
         }
     }
 
+    /**
+     * Until every partition has a leader that answers for it. Metadata can name a leader before the
+     * broker serves the partition: a first produce then gets NOT_LEADER_OR_FOLLOWER, and an
+     * idempotent producer's retries of it were seen to end in OUT_OF_ORDER_SEQUENCE_NUMBER until the
+     * delivery timeout (a test's inputs lost). Asking each leader for its end offset waits that out.
+     */
     private static void awaitLeaders(Admin admin, List<String> names) throws InterruptedException, java.util.concurrent.TimeoutException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
             try {
-                boolean ready = admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS).values().stream()
+                var described = admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS).values();
+                boolean named = described.stream()
                         .allMatch(t -> t.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
-                if (ready) {
+                if (named) {
+                    Map<TopicPartition, OffsetSpec> ends = new java.util.HashMap<>();
+                    described.forEach(t -> t.partitions().forEach(p -> ends.put(new TopicPartition(t.name(), p.partition()),
+                            OffsetSpec.latest())));
+                    admin.listOffsets(ends).all().get(10, TimeUnit.SECONDS);
                     return;
                 }
-            } catch (ExecutionException notYetVisible) {
-                // metadata may lag the creation by a moment: ask again
+            } catch (ExecutionException notYetVisibleOrServed) {
+                // metadata may lag the creation by a moment, a leader its loading of the partition: ask again
             }
             if (System.nanoTime() > deadline) {
                 throw new java.util.concurrent.TimeoutException("partitions of " + names + " got no leader in 30 s");
