@@ -407,7 +407,7 @@ public final class LabelingLoop implements Runnable, AutoCloseable {
     /** After a failure: abort (or replace the producer), forget what was pending, seek back to the last commit. */
     private void recover() {
         metrics.aborted();
-        dropInFlight();
+        forgetPending();
         try {
             if (inTransaction) {
                 producer.abortTransaction();
@@ -418,10 +418,15 @@ public final class LabelingLoop implements Runnable, AutoCloseable {
             producer = newProducer();
         }
         inTransaction = false;
+        rewind(consumer.assignment());
+    }
+
+    /** Drops the flush in flight and everything read but not committed (the next read starts from the last commit). */
+    private void forgetPending() {
+        dropInFlight();
         batcher.drain();
         deadLetters.clear();
         offsets.clear();
-        rewind(consumer.assignment());
     }
 
     private void rewind(Set<TopicPartition> partitions) {
@@ -518,10 +523,7 @@ public final class LabelingLoop implements Runnable, AutoCloseable {
         // try to commit it (its revocation callback would), and the teacher must be idle before
         // the service closes it: wait for a dropped flush the inference thread may still be on.
         closing = true;
-        dropInFlight();
-        batcher.drain();
-        deadLetters.clear();
-        offsets.clear();
+        forgetPending();
         inference.shutdown();
         try {
             if (!inference.awaitTermination(60, TimeUnit.SECONDS)) {
