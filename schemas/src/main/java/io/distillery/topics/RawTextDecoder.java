@@ -41,6 +41,7 @@ public final class RawTextDecoder implements AutoCloseable {
     public record Position(String topic, int partition, long offset, byte[] key, long timestamp) {
     }
 
+    /** @throws RegistryUnavailableException when a framed value's schema cannot be fetched now (see {@link RecordDecoder}) */
     public RecordDecoder.Decoded<RawText> decode(Position at, byte[] value) {
         if (value == null || value.length == 0 || value[0] == 0) {
             return avro.decode(at.topic(), value); // null, empty and framed Avro: the Avro decoder explains

@@ -11,6 +11,9 @@ import org.apache.kafka.common.serialization.Deserializer;
  * why it cannot: the explanation is what goes into the dead-letter headers. Services consume
  * bytes and decode record by record, so one bad record never stops a batch.
  *
+ * <p>A registry that cannot be asked says nothing about the record: then {@link #decode} throws
+ * {@link RegistryUnavailableException} instead, and the caller reads the record again later.
+ *
  * @param <V> the topic's value type
  */
 public final class RecordDecoder<V> implements AutoCloseable {
@@ -43,10 +46,12 @@ public final class RecordDecoder<V> implements AutoCloseable {
         }
     }
 
+    /** @throws RegistryUnavailableException when the registry could not be asked (see the class comment) */
     public Decoded<V> decode(ConsumerRecord<byte[], byte[]> record) {
         return decode(record.topic(), record.value());
     }
 
+    /** @throws RegistryUnavailableException when the registry could not be asked (see the class comment) */
     public Decoded<V> decode(String sourceTopic, byte[] value) {
         String expected = topic.valueType().getSimpleName();
         if (value == null) {
@@ -66,6 +71,10 @@ public final class RecordDecoder<V> implements AutoCloseable {
             int schemaId = value.length >= HEADER_BYTES
                     ? ((value[1] & 0xff) << 24) | ((value[2] & 0xff) << 16) | ((value[3] & 0xff) << 8) | (value[4] & 0xff)
                     : -1;
+            if (RegistryUnavailableException.isTransient(e)) {
+                throw new RegistryUnavailableException("the schema registry is unavailable: cannot decode a " + expected
+                        + " of " + sourceTopic + " written with schema id " + schemaId + " now: " + rootMessage(e), e);
+            }
             return failure("cannot decode a " + expected + " written with schema id " + schemaId + ": " + rootMessage(e), e);
         }
         if (!topic.valueType().isInstance(decoded)) {

@@ -1,5 +1,6 @@
 package io.distillery.topics;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -15,6 +16,9 @@ import java.util.Objects;
  *                     services; a locked-down deployment registers schemas ahead and sets false)
  */
 public record RegistryConfig(String url, boolean autoRegister) {
+
+    /** How long a serde trusts a schema it has fetched (see {@link #serdeProperties}). */
+    static final Duration CACHED_SCHEMAS_RECHECKED_AFTER = Duration.ofHours(24);
 
     public RegistryConfig {
         Objects.requireNonNull(url, "url");
@@ -34,6 +38,10 @@ public record RegistryConfig(String url, boolean autoRegister) {
         props.put("apicurio.registry.id-handler", "io.apicurio.registry.serde.Default4ByteIdHandler");
         // Ids travel in the payload, not in headers, so plain Confluent clients can read our records.
         props.put("apicurio.registry.headers.enabled", false);
+        // A content id names the same schema for ever, so there is nothing to re-check every 30 s (the
+        // default): a cached schema must not need the registry to be up, or every outage longer than the
+        // period would stop every service (they wait for it: RegistryUnavailableException).
+        props.put("apicurio.registry.check-period-ms", CACHED_SCHEMAS_RECHECKED_AFTER.toMillis());
         return props;
     }
 }

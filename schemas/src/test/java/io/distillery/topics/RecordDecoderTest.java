@@ -2,11 +2,22 @@ package io.distillery.topics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.microsoft.kiota.ApiException;
 import io.distillery.schemas.Prediction;
 import io.distillery.schemas.RawText;
+import java.io.EOFException;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import org.apache.avro.AvroTypeException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.junit.jupiter.api.Test;
@@ -78,5 +89,43 @@ class RecordDecoderTest {
         RecordDecoder.Decoded<RawText> decoded = decoder.decode("text.raw", new byte[] {0, 0, 0, 0, 7, 1});
         assertTrue(decoded.ok());
         assertEquals(raw, decoded.value());
+    }
+
+    @Test
+    void aRegistryThatCannotBeAskedIsThrownNotReturned() {
+        // as Apicurio wraps a refused connection: cache(RuntimeException(ExecutionException(ConnectException)))
+        registry.failure = new RuntimeException(new RuntimeException(new ExecutionException(new ConnectException("Connection refused"))));
+        RegistryUnavailableException e = assertThrows(RegistryUnavailableException.class,
+                () -> decoder.decode("text.raw", new byte[] {0, 0, 0, 0x12, 0x67, 1, 2}));
+        assertEquals("the schema registry is unavailable: cannot decode a RawText of text.raw written with schema id 4711 now: "
+                + "ConnectException (Connection refused)", e.getMessage());
+        assertTrue(RegistryUnavailableException.isTransient(new IllegalStateException("wrapped by a framework", e)));
+    }
+
+    @Test
+    void transientMeansTheRegistryCouldNotBeAskedNotThatTheRecordIsBad() {
+        assertTrue(RegistryUnavailableException.isTransient(new RuntimeException(new ExecutionException(new ConnectException("refused")))));
+        assertTrue(RegistryUnavailableException.isTransient(new SerializationException(new SocketException("Connection reset"))));
+        assertTrue(RegistryUnavailableException.isTransient(new RuntimeException(new SocketTimeoutException("Read timed out"))));
+        assertTrue(RegistryUnavailableException.isTransient(new RuntimeException(new HttpTimeoutException("request timed out"))));
+        assertTrue(RegistryUnavailableException.isTransient(new RuntimeException(new ExecutionException(new TimeoutException("timeout")))));
+        assertTrue(RegistryUnavailableException.isTransient(new RuntimeException(status(503))));
+        assertTrue(RegistryUnavailableException.isTransient(new RuntimeException(status(500))));
+        assertTrue(RegistryUnavailableException.isTransient(status(429)));
+
+        assertFalse(RegistryUnavailableException.isTransient(new RuntimeException(status(404))), "an unknown schema id is the record's");
+        assertFalse(RegistryUnavailableException.isTransient(new RuntimeException(status(401))));
+        assertFalse(RegistryUnavailableException.isTransient(new UncheckedIOException(new EOFException())), "a truncated Avro body");
+        assertFalse(RegistryUnavailableException.isTransient(new AvroTypeException("Found string, expecting int")));
+        assertFalse(RegistryUnavailableException.isTransient(new IllegalStateException("No content with id: 4711")));
+    }
+
+    /** A Kiota API exception with a response status, as the registry client raises for an error answer. */
+    private static ApiException status(int code) {
+        return new ApiException("the server returned " + code) {
+            {
+                setResponseStatusCode(code);
+            }
+        };
     }
 }

@@ -103,6 +103,22 @@ public final class TestPlatform {
         return registryUrl() + "/apis/ccompat/v7";
     }
 
+    /**
+     * Stops the schema registry (SIGTERM; its schemas stay on disk), for tests of a registry outage.
+     * Other tests of the JVM share it: bring it back with {@link #startRegistry} in a finally block.
+     */
+    public void stopRegistry() {
+        platform.registryProcess().ifPresent(process -> {
+            process.destroy();
+            process.onExit().join();
+        });
+    }
+
+    /** Starts the schema registry again on its old port and data, and waits until it answers. */
+    public void startRegistry() {
+        platform.up(Duration.ofMinutes(2));
+    }
+
     /** A name no other test uses, e.g. {@code text.raw-7-3f9a}: give every test its own topics. */
     public String uniqueName(String base) {
         return base + "-" + NAMES.incrementAndGet() + "-" + UUID.randomUUID().toString().substring(0, 4);

@@ -22,7 +22,9 @@ import org.apache.kafka.streams.state.Stores;
  * text.raw ─► augment ─► text.augmented, with unreadable or unusable raw records going to
  * text.raw.dlq. One processor node: it decodes (Avro, JSON or plain text), checks, tags, learns
  * the POS dictionary of its task and augments. Raw bytes in, so a bad record is a dead letter,
- * never a crashed stream thread.
+ * never a crashed stream thread. A schema registry that cannot be asked is not the record's
+ * fault: the decoder throws, and {@link RegistryOutageHandler} replaces the thread, which reads the
+ * record again from the last commit.
  */
 public final class AugmenterTopology {
 

@@ -6,10 +6,12 @@ import io.distillery.topics.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.jboss.logging.Logger;
 
-/** The augmenter's Kafka Streams topology, wired from configuration; Quarkus runs it. */
+/** The augmenter's Kafka Streams topology, wired from configuration, and its thread failure handler; Quarkus runs them. */
 @ApplicationScoped
 public class TopologyProducer {
 
@@ -22,5 +24,12 @@ public class TopologyProducer {
                 catalogue.topic(Topics.TEXT_AUGMENTED).name(), settings);
         return AugmenterTopology.build(AugmenterTopology.Parts.forDeployment(catalogue.prefix(), catalogue.registry(),
                 settings, config.dictionarySnapshotInterval(), config.seed(), new MicrometerAugmenterMetrics(meters)));
+    }
+
+    /** Quarkus sets this on the KafkaStreams it runs: a schema registry outage replaces the thread, not stops it. */
+    @Produces
+    @Singleton
+    public StreamsUncaughtExceptionHandler uncaughtExceptionHandler() {
+        return new RegistryOutageHandler();
     }
 }

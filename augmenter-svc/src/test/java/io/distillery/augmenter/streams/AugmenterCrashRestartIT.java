@@ -9,24 +9,18 @@ import io.distillery.schemas.RawText;
 import io.distillery.testing.RealPlatform;
 import io.distillery.testing.CommittedRecords;
 import io.distillery.testing.TestPlatform;
-import io.distillery.topics.RegistryConfig;
 import io.distillery.topics.Topic;
 import io.distillery.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,14 +43,7 @@ class AugmenterCrashRestartIT {
         Topic<RawText> raw = Topics.TEXT_RAW.withPrefix(prefix);
         String augmented = Topics.TEXT_AUGMENTED.withPrefix(prefix).name();
         List<LabelledSentence> sentences = UciSentiment.all().subList(0, RECORDS);
-        try (Serde<RawText> serde = raw.valueSerde(RegistryConfig.at(platform.registryUrl()));
-             KafkaProducer<String, RawText> producer = new KafkaProducer<>(platform.clientProperties(), new StringSerializer(),
-                     serde.serializer())) {
-            for (LabelledSentence s : sentences) {
-                producer.send(new ProducerRecord<>(raw.name(), s.id(), RawText.newBuilder().setId(s.id()).setText(s.text())
-                        .setSource(s.source()).setEventTime(Instant.now()).setGoldLabel(s.label()).build()));
-            }
-        }
+        RawTexts.produce(platform, raw, sentences);
 
         Process first = startAugmenter(platform, prefix, "first");
         try {

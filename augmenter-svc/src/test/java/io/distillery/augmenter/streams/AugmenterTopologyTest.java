@@ -3,6 +3,7 @@ package io.distillery.augmenter.streams;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.distillery.augmenter.AugmenterSettings;
@@ -16,7 +17,9 @@ import io.distillery.testing.RegistrylessAvroSerde;
 import io.distillery.topics.DeadLetters;
 import io.distillery.topics.RawTextDecoder;
 import io.distillery.topics.RecordDecoder;
+import io.distillery.topics.RegistryUnavailableException;
 import io.distillery.topics.Topics;
+import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,6 +31,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -35,6 +40,8 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.errors.StreamsException;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -57,6 +64,8 @@ class AugmenterTopologyTest {
     private TestInputTopic<byte[], byte[]> raw;
     private TestOutputTopic<String, AugmentedText> augmented;
     private TestOutputTopic<byte[], byte[]> deadLetters;
+    /** While set, the registry cannot be reached: the decoder's deserializer fails as Apicurio's does then. */
+    private volatile boolean registryDown;
 
     static final class CountingMetrics implements AugmenterMetrics {
         final Map<String, Integer> deadLetters = new HashMap<>();
@@ -92,8 +101,18 @@ class AugmenterTopologyTest {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         return new TopologyTestDriver(AugmenterTopology.build(new AugmenterTopology.Parts(
                 Topics.TEXT_RAW, Topics.TEXT_AUGMENTED, new RegistrylessAvroSerde<>(AugmentedText.class),
-                () -> new RawTextDecoder(new RecordDecoder<>(Topics.TEXT_RAW, rawSerde.deserializer())),
+                () -> new RawTextDecoder(new RecordDecoder<>(Topics.TEXT_RAW, registry())),
                 SETTINGS, ANALYZER, Duration.ofSeconds(5), 0L, metrics)), props);
+    }
+
+    private Deserializer<RawText> registry() {
+        Deserializer<RawText> real = rawSerde.deserializer();
+        return (topic, data) -> {
+            if (registryDown) {
+                throw new RuntimeException(new ExecutionException(new ConnectException("Connection refused")));
+            }
+            return real.deserialize(topic, data);
+        };
     }
 
     @AfterEach
@@ -174,6 +193,25 @@ class AugmenterTopologyTest {
         assertEquals(Map.of("undecodable", 3, "empty", 1, "too_long", 1), metrics.deadLetters);
         List<AugmentedText> flowing = augmented.readValuesToList();
         assertTrue(!flowing.isEmpty() && flowing.stream().allMatch(v -> v.getParentId().equals("k6")));
+    }
+
+    @Test
+    void aRegistryOutageFailsTheStreamThreadInsteadOfDeadLetteringTheRecord() {
+        RawText text = RawText.newBuilder().setId("r-2").setText("the soup was cold but the bread was lovely")
+                .setSource("yelp").setEventTime(Instant.parse("2026-11-21T10:00:00Z")).setGoldLabel(null).build();
+        byte[] value = rawSerde.serializer().serialize("text.raw", text);
+        registryDown = true;
+        RuntimeException failure = assertThrows(RuntimeException.class, () -> raw.pipeInput(bytes("r-2"), value));
+        assertTrue(RegistryUnavailableException.isTransient(failure), failure.toString());
+        assertTrue(deadLetters.isEmpty(), "a good record is not dead-lettered for the registry's sake");
+        assertTrue(augmented.isEmpty());
+        assertEquals(Map.of(), metrics.deadLetters);
+
+        // the service's handler replaces the thread, which reads the record again from the last commit ...
+        assertEquals(StreamThreadExceptionResponse.REPLACE_THREAD, new RegistryOutageHandler().handle(failure));
+        // ... while anything else still stops the client, as without a handler
+        assertEquals(StreamThreadExceptionResponse.SHUTDOWN_CLIENT,
+                new RegistryOutageHandler().handle(new StreamsException(new IllegalStateException("a bug"))));
     }
 
     @Test

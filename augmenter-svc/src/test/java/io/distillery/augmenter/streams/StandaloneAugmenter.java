@@ -27,6 +27,7 @@ public final class StandaloneAugmenter {
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 6000);
         KafkaStreams streams = new KafkaStreams(AugmenterTopology.build(AugmenterTopology.Parts.forDeployment(prefix,
                 RegistryConfig.at(args[1]), AugmenterSettings.defaults(), Duration.ofSeconds(1), 0L, AugmenterMetrics.NONE)), props);
+        streams.setUncaughtExceptionHandler(new RegistryOutageHandler()); // as the service's TopologyProducer
         Runtime.getRuntime().addShutdownHook(new Thread(streams::close));
         streams.start();
         Thread.currentThread().join();

@@ -14,6 +14,7 @@ import io.distillery.topics.KafkaClients;
 import io.distillery.topics.RawTextDecoder;
 import io.distillery.topics.RecordDecoder;
 import io.distillery.topics.RegistryConfig;
+import io.distillery.topics.RegistryUnavailableException;
 import io.distillery.topics.Topic;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -50,7 +51,8 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * Replicas share text.raw's partitions through the consumer group. Any failure aborts and rewinds
- * to the last commit, so nothing is lost or answered twice.
+ * to the last commit, so nothing is lost or answered twice; a schema registry that cannot be asked
+ * is such a failure, never a dead letter.
  */
 public final class PredictionLoop implements Runnable {
 
@@ -119,7 +121,13 @@ public final class PredictionLoop implements Runnable {
                     }
                 } catch (RuntimeException e) {
                     failures++;
-                    LOG.warn("a micro-batch failed ({} in a row); aborting and rewinding to the last commit", failures, e);
+                    if (e instanceof RegistryUnavailableException) {
+                        // The records are fine: they are read again from the last commit once the registry answers.
+                        LOG.warn("a micro-batch waits for the schema registry ({} in a row); rewinding to the last commit: {}",
+                                failures, e.getMessage());
+                    } else {
+                        LOG.warn("a micro-batch failed ({} in a row); aborting and rewinding to the last commit", failures, e);
+                    }
                     recover();
                     Backoff.pauseAfter(failures);
                 }

@@ -14,6 +14,7 @@ import io.distillery.topics.ExactlyOnce;
 import io.distillery.topics.KafkaClients;
 import io.distillery.topics.RecordDecoder;
 import io.distillery.topics.RegistryConfig;
+import io.distillery.topics.RegistryUnavailableException;
 import io.distillery.topics.Topic;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -109,15 +110,30 @@ public final class RolloutController implements Runnable {
         try {
             consumer = newConsumer();
             consumer.subscribe(List.of(topics.rollouts().name(), topics.checkpoints().name()), new Election());
+            int registryFailures = 0;
             while (running) {
                 lastIterationNanos = System.nanoTime();
                 try {
+                    if (!controlling && ownsBoth()) {
+                        // a take-over that failed (the events not read up to their end in time, as while the
+                        // registry is away) is tried again here rather than left until the next rebalance
+                        takeOver();
+                    }
                     for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                         if (!controlling) {
                             break; // lost the election mid-batch: the next controller re-reads from the commit
                         }
                         decide(record);
                     }
+                    registryFailures = 0;
+                } catch (RegistryUnavailableException e) {
+                    // Decoding comes before the transaction begins: nothing to abort, and nothing wrong with the
+                    // record. Read it again from the last commit once the registry answers.
+                    registryFailures++;
+                    LOG.warn("a rollout decision waits for the schema registry ({} in a row); retrying from the last commit: {}",
+                            registryFailures, e.getMessage());
+                    rewind();
+                    Backoff.pauseAfter(registryFailures);
                 } catch (WakeupException e) {
                     if (running) {
                         throw e;
@@ -224,6 +240,7 @@ public final class RolloutController implements Runnable {
 
     /** Takes over when this member holds both partitions: fence the old controller, catch up with the events. */
     private void takeOver() {
+        KafkaClients.closeQuietly(producer); // left by a take-over that failed, if any
         Map<String, Object> props = ExactlyOnce.producer(clientProperties, groupId + "-controller");
         props.putAll(topics.checkpoints().producerOverrides());
         // small records only, but the dead-letter copy of a checkpoint can be large
@@ -255,9 +272,10 @@ public final class RolloutController implements Runnable {
                 producer.abortTransaction();
             }
         } catch (RuntimeException e) {
-            LOG.warn("abort failed ({}); re-electing the producer", e.toString());
+            // Stand down; the loop takes over again with a new producer. Not here: a take-over can fail
+            // too, and from this catch block it would stop the controller for good.
+            LOG.warn("abort failed ({}); taking over again with a new producer", e.toString());
             stepDown();
-            takeOver();
         }
     }
 
@@ -292,11 +310,16 @@ public final class RolloutController implements Runnable {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            Set<String> owned = consumer.assignment().stream().map(TopicPartition::topic).collect(Collectors.toSet());
-            if (owned.contains(topics.rollouts().name()) && owned.contains(topics.checkpoints().name()) && !controlling) {
+            if (!controlling && ownsBoth()) {
                 takeOver();
             }
         }
+    }
+
+    /** Whether this member holds both student.rollouts and student.checkpoints: then it is the controller. */
+    private boolean ownsBoth() {
+        Set<String> owned = consumer.assignment().stream().map(TopicPartition::topic).collect(Collectors.toSet());
+        return owned.contains(topics.rollouts().name()) && owned.contains(topics.checkpoints().name());
     }
 
     private KafkaConsumer<byte[], byte[]> newConsumer() {

@@ -1,6 +1,8 @@
 package io.distillery.serving.service;
 
+import io.distillery.topics.Backoff;
 import io.distillery.topics.KafkaClients;
+import io.distillery.topics.RegistryUnavailableException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -21,6 +23,11 @@ import org.slf4j.LoggerFactory;
  * every replica reads everything), handing each record to a handler on this one thread. Knows when
  * it has caught up with the end as of its start, and how far it has read, so a writer can wait
  * until its own record has been applied.
+ *
+ * <p>A record the handler fails on is passed over (it is logged), except when the handler throws
+ * {@link RegistryUnavailableException}: then the record is handled again, after a pause, until the
+ * schema registry answers. Skipping it would leave this replica without, say, a checkpoint it was
+ * told to serve, for good.
  */
 public final class TopicFollower implements Runnable {
 
@@ -60,14 +67,24 @@ public final class TopicFollower implements Runnable {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> startEnd = consumer.endOffsets(partitions);
+            int registryFailures = 0;
             while (running) {
                 lastPollNanos = System.nanoTime();
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
-                for (ConsumerRecord<byte[], byte[]> record : records) {
-                    try {
-                        handler.accept(record);
-                    } catch (RuntimeException e) {
-                        LOG.warn("passing over {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.toString(), e);
+                RegistryUnavailableException unavailable = null;
+                for (TopicPartition partition : records.partitions()) {
+                    for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
+                        try {
+                            handler.accept(record);
+                        } catch (RegistryUnavailableException e) {
+                            // Nothing is wrong with the record: stay on it (so no writer waiting for it is told it
+                            // was applied) and handle it and the rest of its partition once the registry answers.
+                            consumer.seek(partition, record.offset());
+                            unavailable = e;
+                            break;
+                        } catch (RuntimeException e) {
+                            LOG.warn("passing over {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.toString(), e);
+                        }
                     }
                 }
                 synchronized (progress) {
@@ -83,6 +100,14 @@ public final class TopicFollower implements Runnable {
                     caughtUp = true;
                     afterBatch.run();
                     LOG.info("read {} up to its end", topic);
+                }
+                if (unavailable != null) {
+                    registryFailures++;
+                    LOG.warn("{} waits for the schema registry ({} in a row), reading again in {} ms: {}", topic,
+                            registryFailures, Backoff.millisAfter(registryFailures), unavailable.getMessage());
+                    Backoff.pauseAfter(registryFailures);
+                } else if (!records.isEmpty()) {
+                    registryFailures = 0;
                 }
             }
         } catch (WakeupException e) {

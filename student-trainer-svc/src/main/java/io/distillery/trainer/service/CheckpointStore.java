@@ -48,7 +48,12 @@ public final class CheckpointStore implements AutoCloseable {
         this.serializer = topic.valueSerde(registry).serializer();
     }
 
-    /** The last readable checkpoint of {@code lineage} (unreadable records are logged and passed over). */
+    /**
+     * The last readable checkpoint of {@code lineage} (unreadable records are logged and passed over).
+     *
+     * @throws io.distillery.topics.RegistryUnavailableException when the schema registry cannot be asked
+     *         for a record's schema: that record may be the latest checkpoint, so it is not passed over
+     */
     public Optional<StudentCheckpoint> latest(String lineage) {
         Map<String, Object> props = new HashMap<>(clientProperties);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

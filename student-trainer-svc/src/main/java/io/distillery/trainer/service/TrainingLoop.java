@@ -2,10 +2,12 @@ package io.distillery.trainer.service;
 
 import io.distillery.schemas.LabeledText;
 import io.distillery.schemas.StudentCheckpoint;
+import io.distillery.topics.Backoff;
 import io.distillery.topics.DeadLetters;
 import io.distillery.topics.KafkaClients;
 import io.distillery.topics.RecordDecoder;
 import io.distillery.topics.RegistryConfig;
+import io.distillery.topics.RegistryUnavailableException;
 import io.distillery.topics.Topic;
 import io.distillery.trainer.Example;
 import io.distillery.trainer.Examples;
@@ -56,7 +58,8 @@ import org.slf4j.LoggerFactory;
  * skipped and nothing included in the weights is trained twice. Checkpoints need no transaction:
  * weights and offsets travel in the same record. Committing offsets to the consumer group after
  * each checkpoint is for lag monitoring only. Dead letters are flushed before a checkpoint that
- * moves past them (at least once: a crash in between re-dead-letters them).
+ * moves past them (at least once: a crash in between re-dead-letters them). A schema registry that
+ * cannot be asked dead-letters nothing: the record is read again, after a pause, until it answers.
  */
 public final class TrainingLoop implements Runnable {
 
@@ -100,6 +103,8 @@ public final class TrainingLoop implements Runnable {
     private int pendingExamples;
     /** Rehearsal steps left before the next fresh step: refilled to the setting by each fresh step, so they never pile up. */
     private int rehearsals;
+    /** Polls in a row on which the schema registry could not be asked. */
+    private int registryFailures;
     private long lastRecordNanos = System.nanoTime();
     private long lastCheckpointNanos = System.nanoTime();
     private long stepsAtLastCheckpoint;
@@ -134,7 +139,7 @@ public final class TrainingLoop implements Runnable {
     @Override
     public void run() {
         try {
-            Optional<StudentCheckpoint> latest = store.latest(settings.lineage());
+            Optional<StudentCheckpoint> latest = latestCheckpoint();
             trainer = trainers.apply(latest);
             lastCheckpoint = latest.orElse(null);
             resumedFrom = trainer.position();
@@ -177,6 +182,25 @@ public final class TrainingLoop implements Runnable {
         }
     }
 
+    /**
+     * The lineage's latest checkpoint, asked for again while the schema registry cannot be: passing
+     * over one it could not read might resume from an older checkpoint, or start the lineage afresh.
+     */
+    private Optional<StudentCheckpoint> latestCheckpoint() {
+        for (int failures = 1; ; failures++) {
+            try {
+                return store.latest(settings.lineage());
+            } catch (RegistryUnavailableException e) {
+                if (!running) {
+                    throw e;
+                }
+                LOG.warn("reading the lineage's checkpoints waits for the schema registry ({} in a row): {}", failures,
+                        e.getMessage());
+                Backoff.pauseAfter(failures);
+            }
+        }
+    }
+
     private void seekToPosition(Position position) {
         List<TopicPartition> partitions = consumer.partitionsFor(labeled.name(), Duration.ofSeconds(30)).stream()
                 .map(p -> new TopicPartition(labeled.name(), p.partition())).toList();
@@ -199,8 +223,19 @@ public final class TrainingLoop implements Runnable {
 
     void iterate() {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
-        for (ConsumerRecord<byte[], byte[]> record : records) {
-            accept(record);
+        RegistryUnavailableException unavailable = null;
+        for (TopicPartition partition : records.partitions()) {
+            for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
+                try {
+                    accept(record);
+                } catch (RegistryUnavailableException e) {
+                    // Nothing is wrong with the record: read it and the rest of its partition again once the
+                    // registry answers (the position only covers what was queued before it).
+                    consumer.seek(partition, record.offset());
+                    unavailable = e;
+                    break;
+                }
+            }
         }
         long now = System.nanoTime();
         if (!records.isEmpty()) {
@@ -223,6 +258,14 @@ public final class TrainingLoop implements Runnable {
         }
         if (checkpointDue(System.nanoTime())) {
             checkpoint();
+        }
+        if (unavailable != null) {
+            registryFailures++;
+            LOG.warn("{} waits for the schema registry ({} in a row), reading again in {} ms: {}", labeled.name(),
+                    registryFailures, Backoff.millisAfter(registryFailures), unavailable.getMessage());
+            Backoff.pauseAfter(registryFailures);
+        } else if (!records.isEmpty()) {
+            registryFailures = 0;
         }
     }
 

@@ -10,6 +10,7 @@ import io.distillery.topics.ExactlyOnce;
 import io.distillery.topics.KafkaClients;
 import io.distillery.topics.RecordDecoder;
 import io.distillery.topics.RegistryConfig;
+import io.distillery.topics.RegistryUnavailableException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,7 +60,8 @@ import org.slf4j.LoggerFactory;
  * fetched while the queued one is due. A slow teacher only slows the loop down (the consumer
  * stays in its group as long as a flush takes less than max.poll.interval.ms). Any failure
  * aborts the transaction, drops the flush in flight and rewinds to the last commit; no input
- * ever stops the loop.
+ * ever stops the loop. A schema registry that cannot be asked is such a failure, not a dead
+ * letter: the records are read again once it answers.
  */
 public final class LabelingLoop implements Runnable, AutoCloseable {
 
@@ -165,7 +167,13 @@ public final class LabelingLoop implements Runnable, AutoCloseable {
                     }
                 } catch (RuntimeException e) {
                     failures++;
-                    LOG.warn("labelling failed ({} in a row); aborting and rewinding to the last commit", failures, e);
+                    if (e instanceof RegistryUnavailableException) {
+                        // The records are fine: they are read again from the last commit once the registry answers.
+                        LOG.warn("labelling waits for the schema registry ({} in a row); rewinding to the last commit: {}",
+                                failures, e.getMessage());
+                    } else {
+                        LOG.warn("labelling failed ({} in a row); aborting and rewinding to the last commit", failures, e);
+                    }
                     recover();
                     if (Thread.currentThread().isInterrupted()) {
                         running = false; // interrupted: a stop, not a failure to retry
