@@ -3,6 +3,7 @@ package io.distillery.launcher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -235,6 +236,21 @@ class ComposeFileTest {
                 }
             }
         }
+    }
+
+    /** The launcher's own settings drift as easily as the compose file's: a misspelt variable is silently ignored. */
+    @Test
+    void demoVariablesAreSettingsOfTheirService() {
+        for (String student : List.of("mlp", "bilstm")) {
+            for (var entry : DemoCommand.demoSettings(student, 3).entrySet()) {
+                Map<String, Optional<String>> settings = settingsOf(entry.getKey().module());
+                for (String variable : entry.getValue().keySet()) {
+                    assertTrue(settings.containsKey(variable), "demo --student " + student + ": " + variable + " is no setting of "
+                            + entry.getKey().module());
+                }
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> DemoCommand.demoSettings("cnn", 3));
     }
 
     // ---------------------------------------------------------------- the project

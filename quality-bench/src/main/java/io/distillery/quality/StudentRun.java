@@ -11,6 +11,7 @@ import io.distillery.student.StudentTokenizer;
 import io.distillery.student.TrainingSession;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 
@@ -22,6 +23,8 @@ import java.util.Random;
  * {@code maxEpochs}. TEST is only scored on the kept weights, by the caller.
  */
 final class StudentRun {
+
+    private static final int BATCHES_PER_POOL = 50;
 
     /** Hyper-parameters shared by every variant of one benchmark run. */
     record Settings(Architecture architecture, float learningRate, int batchSize, int minEpochs, int maxEpochs, int evalEvery,
@@ -45,10 +48,6 @@ final class StudentRun {
             }
             DistillationLoss objective = set.teacher() == null ? DistillationLoss.hinton(1f, 0f) : loss;
             TrainingSession session = new TrainingSession(student, objective, Tracker.fixed(settings.learningRate()), 5f);
-            List<Integer> order = new ArrayList<>();
-            for (int i = 0; i < set.size(); i++) {
-                order.add(i);
-            }
             Random random = new Random(settings.seed());
             double best = -1;
             byte[] bestWeights = null;
@@ -60,14 +59,14 @@ final class StudentRun {
             int stepsPerEpoch = (set.size() + batch - 1) / batch;
             training:
             for (int epoch = 0; epoch < settings.maxEpochs(); epoch++) {
-                Collections.shuffle(order, random);
-                for (int from = 0; from < order.size(); from += batch) {
-                    List<Integer> slice = order.subList(from, Math.min(order.size(), from + batch));
-                    List<String> texts = new ArrayList<>(slice.size());
-                    float[][] teacher = set.teacher() == null ? null : new float[slice.size()][];
-                    int[] gold = set.gold() == null ? null : new int[slice.size()];
-                    for (int k = 0; k < slice.size(); k++) {
-                        int i = slice.get(k);
+                List<int[]> batches = lengthBucketedBatches(set.texts(), batch, random);
+                for (int b = 0; b < batches.size(); b++) {
+                    int[] slice = batches.get(b);
+                    List<String> texts = new ArrayList<>(slice.length);
+                    float[][] teacher = set.teacher() == null ? null : new float[slice.length][];
+                    int[] gold = set.gold() == null ? null : new int[slice.length];
+                    for (int k = 0; k < slice.length; k++) {
+                        int i = slice[k];
                         texts.add(set.texts().get(i));
                         if (teacher != null) {
                             teacher[k] = set.teacher()[i];
@@ -77,7 +76,7 @@ final class StudentRun {
                     }
                     session.step(texts, teacher, gold);
                     steps++;
-                    boolean endOfData = epoch == settings.maxEpochs() - 1 && from + batch >= order.size();
+                    boolean endOfData = epoch == settings.maxEpochs() - 1 && b == batches.size() - 1;
                     if (steps % settings.evalEvery() == 0 || endOfData) {
                         double dev = QuickTraining.accuracy(student, devTexts, devGold, 256);
                         evaluations++;
@@ -96,6 +95,31 @@ final class StudentRun {
             return new Outcome(kept, best, steps, (double) steps / stepsPerEpoch, evaluations, bestStep,
                     (System.nanoTime() - started) / 1e9, set.size());
         }
+    }
+
+    /**
+     * One epoch's batches: the examples shuffled, cut into pools of {@value #BATCHES_PER_POOL} batches,
+     * each pool sorted by text length and cut into batches, and the batches shuffled. Batches of
+     * similar lengths pad little, which the BiLSTM pays for per padded step (about 2x faster here);
+     * the pools keep the batches' contents random from epoch to epoch.
+     */
+    static List<int[]> lengthBucketedBatches(List<String> texts, int batchSize, Random random) {
+        List<Integer> order = new ArrayList<>(texts.size());
+        for (int i = 0; i < texts.size(); i++) {
+            order.add(i);
+        }
+        Collections.shuffle(order, random);
+        List<int[]> batches = new ArrayList<>();
+        int poolSize = batchSize * BATCHES_PER_POOL;
+        for (int from = 0; from < order.size(); from += poolSize) {
+            List<Integer> pool = new ArrayList<>(order.subList(from, Math.min(order.size(), from + poolSize)));
+            pool.sort(Comparator.comparingInt(i -> texts.get(i).length()));
+            for (int start = 0; start < pool.size(); start += batchSize) {
+                batches.add(pool.subList(start, Math.min(pool.size(), start + batchSize)).stream().mapToInt(Integer::intValue).toArray());
+            }
+        }
+        Collections.shuffle(batches, random);
+        return batches;
     }
 
     /** Copies a starting table into the student's embeddings ({@link EmbeddingInit#apply}), optionally frozen. */

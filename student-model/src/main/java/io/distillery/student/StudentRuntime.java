@@ -1,5 +1,7 @@
 package io.distillery.student;
 
+import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -20,6 +22,18 @@ public final class StudentRuntime {
         System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
         System.setProperty("OPT_OUT_TRACKING", System.getProperty("OPT_OUT_TRACKING", "true"));
         System.setProperty("ai.djl.pytorch.num_threads", System.getProperty("ai.djl.pytorch.num_threads", "1"));
+    }
+
+    /**
+     * PyTorch's intra-op threads from now on, for this whole process (PyTorch keeps one pool): a
+     * benchmark trains on every core of a quiet machine, then times inference on one.
+     */
+    public static void useThreads(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, was " + threads);
+        }
+        Engine.getEngine(Student.ENGINE); // loads the natives the call below needs
+        JniUtils.setNumThreads(threads);
     }
 
     /**

@@ -68,7 +68,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * <ol>
  *   <li>{@code inprocess_mlp}, {@code inprocess_bilstm}: {@link StudentModel#predict} (serving's code
  *       path: checkpoint → CheckpointCodec → Student.probabilities) with MiniLM's tokenizer and the
- *       default architectures, batch 1 (latency) and batch 32 (throughput), after a warm-up; plus a
+ *       default architectures (seed 001's BiLSTM, 300x300x400), and {@code inprocess_bilstm_<shape>}
+ *       for each other {@code --bilstm-shapes} entry (embedding x hidden x classifier: 64x128x128 is
+ *       the BiLSTM the quality bench and the demo distil), batch 1 (latency) and batch 32 (throughput), after a warm-up; plus a
  *       {@code _profile} line splitting batch 1 into tokenizer, NDArray creation and forward;</li>
  *   <li>{@code rest}: {@code POST /predict} on the packaged jar (own JVM) under Debian's {@code wrk}
  *       (second process), with a trained checkpoint live; {@code rest_swap}: the same while a second
@@ -86,7 +88,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * <pre>
  * --jar serving-svc/target/quarkus-app/quarkus-run.jar [--only inprocess,rest,rollback,kafka] [--seconds 8]
  * [--wrk-seconds 20] [--swap-wrk-seconds 40] [--connections 8] [--rate 1000] [--e2e-seconds 20]
- * [--bilstm-hidden-sizes 300,150] [--e2e-warmup 5] [--e2e-prewarm 20] [--fetch-waits 10,500] [--max-batch-sizes 64,32]
+ * [--bilstm-shapes 300x300x400,64x128x128] [--e2e-warmup 5] [--e2e-prewarm 20] [--fetch-waits 10,500] [--max-batch-sizes 64,32]
  * [--rollback-rounds 5]
  * </pre>
  */
@@ -119,10 +121,14 @@ public final class ServingBench {
         StudentTokenizer tokenizer = TestStudents.tokenizer();
         if (only.contains("inprocess")) {
             inProcess("inprocess_mlp", Architecture.mlp(tokenizer.vocabSize(), 2), tokenizer, texts, seconds);
-            for (int hidden : ints(option(args, "--bilstm-hidden-sizes", "300,150"))) { // 300: seed 001's default
-                Architecture bilstm = Architecture.bilstm(tokenizer.vocabSize(), 2);
-                inProcess(hidden == bilstm.hiddenSize() ? "inprocess_bilstm" : "inprocess_bilstm_hidden_" + hidden,
-                        bilstm.withHiddenSize(hidden), tokenizer, texts, seconds);
+            Architecture seed001 = Architecture.bilstm(tokenizer.vocabSize(), 2);
+            for (String shape : option(args, "--bilstm-shapes", "300x300x400,64x128x128").split(",")) {
+                int[] sizes = Arrays.stream(shape.split("x")).mapToInt(Integer::parseInt).toArray();
+                if (sizes.length != 3) {
+                    throw new IllegalArgumentException("--bilstm-shapes takes embedding x hidden x classifier, e.g. 64x128x128, not " + shape);
+                }
+                Architecture bilstm = seed001.withEmbeddingSize(sizes[0]).withHiddenSize(sizes[1]).withClassifierHiddenSize(sizes[2]);
+                inProcess(bilstm.equals(seed001) ? "inprocess_bilstm" : "inprocess_bilstm_" + shape, bilstm, tokenizer, texts, seconds);
             }
         }
         if (only.contains("rest") || only.contains("rollback") || only.contains("kafka")) {
