@@ -75,8 +75,8 @@ public final class QualityBench {
     }
 
     public static void main(String[] args) throws Exception {
-        // One intra-op thread for the students: on a loaded 2-core machine two spin-wait and run 6-8x
-        // slower (student-model's README). Must be set before the PyTorch engine starts.
+        // PyTorch starts on one intra-op thread (on a loaded 2-core machine two spin-wait and run 6-8x
+        // slower: student-model's README); training then uses --train-threads, timing one and every core.
         if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
             System.setProperty("ai.djl.pytorch.num_threads", "1");
         }
