@@ -63,7 +63,7 @@ import java.util.Set;
  * QualityBench [--bundle DIR] [--cache DIR] [--student both|bilstm|mlp] [--n-iter 20] [--unlabelled-max 50000]
  *              [--embeddings random|teacher|contextual] [--freeze-embeddings true|false] [--embedding-size 64] [--hidden 256]
  *              [--lstm-hidden 128] [--classifier-hidden 128] [--lr X] [--batch 64] [--min-epochs 3] [--max-epochs 40]
- *              [--patience N] [--speed-batch 32] [--speed-seconds 5] [--seed 7] [--train-threads CORES]
+ *              [--patience N] [--speed-batch 32] [--speed-seconds 5] [--seed 7] [--train-threads CORES] [--cosine-epochs 0]
  * </pre>
  */
 public final class QualityBench {
@@ -101,7 +101,7 @@ public final class QualityBench {
     record Options(Path bundle, Path cache, List<StudentKind> kinds, int nIter, int unlabelledMax, Embeddings embeddings,
                    boolean freezeEmbeddings, int embeddingSize, int hidden, float learningRate, int batch, int minEpochs, int maxEpochs, int patience,
                    int speedBatch, double speedSeconds, long seed, int teacherBatch, int trainThreads,
-                   int lstmHidden, int classifierHidden) {
+                   int lstmHidden, int classifierHidden, int cosineEpochs) {
 
         static Options parse(String[] args) {
             Path home = home();
@@ -128,6 +128,7 @@ public final class QualityBench {
             int trainThreads = Runtime.getRuntime().availableProcessors();
             int lstmHidden = 128; // seed 001's 300 / 400 serve at under 50x the teacher here (module README)
             int classifierHidden = 128;
+            int cosineEpochs = 0; // 0: a fixed learning rate
             for (int i = 0; i < args.length; i++) {
                 String value = i + 1 < args.length ? args[i + 1] : null;
                 switch (args[i]) {
@@ -162,13 +163,14 @@ public final class QualityBench {
                     case "--train-threads" -> trainThreads = Integer.parseInt(require(args[i], value));
                     case "--lstm-hidden" -> lstmHidden = Integer.parseInt(require(args[i], value));
                     case "--classifier-hidden" -> classifierHidden = Integer.parseInt(require(args[i], value));
+                    case "--cosine-epochs" -> cosineEpochs = Integer.parseInt(require(args[i], value));
                     default -> throw new IllegalArgumentException("unknown option " + args[i] + " (see QualityBench's javadoc)");
                 }
                 i++;
             }
             return new Options(bundle, cache, kinds, nIter, unlabelledMax, embeddings, freeze, embeddingSize, hidden, lr, batch,
                     minEpochs, maxEpochs, patience, speedBatch, speedSeconds, seed, teacherBatch, trainThreads,
-                    lstmHidden, classifierHidden);
+                    lstmHidden, classifierHidden, cosineEpochs);
         }
 
         private static String require(String option, String value) {
@@ -328,7 +330,7 @@ public final class QualityBench {
                     float[] embeddings = contextual != null ? EmbeddingInit.fit(contextual, embeddingSize) : inputTable;
                     StudentRun.Settings settings = new StudentRun.Settings(architecture, options.learningRate(), options.batch(),
                             options.minEpochs(), options.maxEpochs(), evalEvery(), options.patience(), options.seed(), embeddings,
-                            options.freezeEmbeddings());
+                            options.freezeEmbeddings(), options.cosineEpochs());
                     Map<String, Object> variants = variants(kind, settings, tokenizer, teacher, gold, logits, withAugmented,
                             withUnlabelled, teacherSpeed, accuracy(testLogits, testGold));
                     if (first) {
@@ -484,7 +486,8 @@ public final class QualityBench {
                     + (options.freezeEmbeddings() ? "frozen" : "fine-tuned") + ")");
             s.put("mlp_hidden", options.hidden());
             s.put("learning_rate", options.learningRate());
-            s.put("optimizer", "Adam, fixed rate, global-norm clipping 5");
+            s.put("optimizer", "Adam, " + (options.cosineEpochs() > 0 ? "cosine decay to 1/20 over " + options.cosineEpochs()
+                    + " passes" : "fixed rate") + ", global-norm clipping 5");
             s.put("batch", options.batch());
             s.put("batches", "length-bucketed: shuffled, pools of 50 batches sorted by length, batches shuffled");
             s.put("train_threads", options.trainThreads());

@@ -28,7 +28,7 @@ final class StudentRun {
 
     /** Hyper-parameters shared by every variant of one benchmark run. */
     record Settings(Architecture architecture, float learningRate, int batchSize, int minEpochs, int maxEpochs, int evalEvery,
-                    int patience, long seed, float[] embeddings, boolean freezeEmbeddings) {
+                    int patience, long seed, float[] embeddings, boolean freezeEmbeddings, int cosineEpochs) {
     }
 
     /** What a run produced; {@code student} holds the kept (best DEV) weights and must be closed. */
@@ -47,7 +47,12 @@ final class StudentRun {
                 initEmbeddings(student, settings.embeddings(), settings.freezeEmbeddings());
             }
             DistillationLoss objective = set.teacher() == null ? DistillationLoss.hinton(1f, 0f) : loss;
-            TrainingSession session = new TrainingSession(student, objective, Tracker.fixed(settings.learningRate()), 5f);
+            int batch = settings.batchSize();
+            int stepsPerEpoch = (set.size() + batch - 1) / batch;
+            Tracker rate = settings.cosineEpochs() <= 0 ? Tracker.fixed(settings.learningRate())
+                    : Tracker.cosine().setBaseValue(settings.learningRate()).optFinalValue(settings.learningRate() / 20)
+                            .setMaxUpdates(settings.cosineEpochs() * stepsPerEpoch).build();
+            TrainingSession session = new TrainingSession(student, objective, rate, 5f);
             Random random = new Random(settings.seed());
             double best = -1;
             byte[] bestWeights = null;
@@ -55,8 +60,6 @@ final class StudentRun {
             int evaluations = 0;
             int sinceBest = 0;
             long steps = 0;
-            int batch = settings.batchSize();
-            int stepsPerEpoch = (set.size() + batch - 1) / batch;
             training:
             for (int epoch = 0; epoch < settings.maxEpochs(); epoch++) {
                 List<int[]> batches = lengthBucketedBatches(set.texts(), batch, random);
