@@ -1,8 +1,8 @@
 package io.distillery.serving.service;
 
-import io.distillery.topics.Backoff;
 import io.distillery.topics.KafkaClients;
 import io.distillery.topics.RegistryUnavailableException;
+import io.distillery.topics.RegistryWaits;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -67,26 +67,20 @@ public final class TopicFollower implements Runnable {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> startEnd = consumer.endOffsets(partitions);
-            int registryFailures = 0;
+            // stays on a record met by a registry outage, so no writer waiting for it is told it was applied
+            RegistryWaits registryWaits = new RegistryWaits(topic);
             while (running) {
                 lastPollNanos = System.nanoTime();
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
-                RegistryUnavailableException unavailable = null;
-                for (TopicPartition partition : records.partitions()) {
-                    for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
-                        try {
-                            handler.accept(record);
-                        } catch (RegistryUnavailableException e) {
-                            // Nothing is wrong with the record: stay on it (so no writer waiting for it is told it
-                            // was applied) and handle it and the rest of its partition once the registry answers.
-                            consumer.seek(partition, record.offset());
-                            unavailable = e;
-                            break;
-                        } catch (RuntimeException e) {
-                            LOG.warn("passing over {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.toString(), e);
-                        }
+                registryWaits.handle(consumer, records, record -> {
+                    try {
+                        handler.accept(record);
+                    } catch (RegistryUnavailableException e) {
+                        throw e;
+                    } catch (RuntimeException e) {
+                        LOG.warn("passing over {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.toString(), e);
                     }
-                }
+                });
                 synchronized (progress) {
                     for (TopicPartition p : partitions) {
                         positions.put(p.partition(), consumer.position(p));
@@ -101,14 +95,7 @@ public final class TopicFollower implements Runnable {
                     afterBatch.run();
                     LOG.info("read {} up to its end", topic);
                 }
-                if (unavailable != null) {
-                    registryFailures++;
-                    LOG.warn("{} waits for the schema registry ({} in a row), reading again in {} ms: {}", topic,
-                            registryFailures, Backoff.millisAfter(registryFailures), unavailable.getMessage());
-                    Backoff.pauseAfter(registryFailures);
-                } else if (!records.isEmpty()) {
-                    registryFailures = 0;
-                }
+                registryWaits.pauseIfWaiting(!records.isEmpty());
             }
         } catch (WakeupException e) {
             if (running) {

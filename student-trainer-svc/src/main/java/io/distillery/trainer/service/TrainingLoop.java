@@ -8,6 +8,7 @@ import io.distillery.topics.KafkaClients;
 import io.distillery.topics.RecordDecoder;
 import io.distillery.topics.RegistryConfig;
 import io.distillery.topics.RegistryUnavailableException;
+import io.distillery.topics.RegistryWaits;
 import io.distillery.topics.Topic;
 import io.distillery.trainer.Example;
 import io.distillery.trainer.Examples;
@@ -103,8 +104,8 @@ public final class TrainingLoop implements Runnable {
     private int pendingExamples;
     /** Rehearsal steps left before the next fresh step: refilled to the setting by each fresh step, so they never pile up. */
     private int rehearsals;
-    /** Polls in a row on which the schema registry could not be asked. */
-    private int registryFailures;
+    /** A record the schema registry could not be asked about is read again (the position only covers what was queued before it). */
+    private final RegistryWaits registryWaits;
     private long lastRecordNanos = System.nanoTime();
     private long lastCheckpointNanos = System.nanoTime();
     private long stepsAtLastCheckpoint;
@@ -124,6 +125,7 @@ public final class TrainingLoop implements Runnable {
                         RegistryConfig registry, TrainerMetrics metrics) {
         this.settings = settings;
         this.labeled = labeled;
+        this.registryWaits = new RegistryWaits(labeled.name());
         this.store = store;
         this.trainers = trainers;
         this.clientProperties = Map.copyOf(clientProperties);
@@ -223,20 +225,7 @@ public final class TrainingLoop implements Runnable {
 
     void iterate() {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
-        RegistryUnavailableException unavailable = null;
-        for (TopicPartition partition : records.partitions()) {
-            for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
-                try {
-                    accept(record);
-                } catch (RegistryUnavailableException e) {
-                    // Nothing is wrong with the record: read it and the rest of its partition again once the
-                    // registry answers (the position only covers what was queued before it).
-                    consumer.seek(partition, record.offset());
-                    unavailable = e;
-                    break;
-                }
-            }
-        }
+        registryWaits.handle(consumer, records, this::accept);
         long now = System.nanoTime();
         if (!records.isEmpty()) {
             lastRecordNanos = now;
@@ -259,14 +248,7 @@ public final class TrainingLoop implements Runnable {
         if (checkpointDue(System.nanoTime())) {
             checkpoint();
         }
-        if (unavailable != null) {
-            registryFailures++;
-            LOG.warn("{} waits for the schema registry ({} in a row), reading again in {} ms: {}", labeled.name(),
-                    registryFailures, Backoff.millisAfter(registryFailures), unavailable.getMessage());
-            Backoff.pauseAfter(registryFailures);
-        } else if (!records.isEmpty()) {
-            registryFailures = 0;
-        }
+        registryWaits.pauseIfWaiting(!records.isEmpty());
     }
 
     private void accept(ConsumerRecord<byte[], byte[]> record) {
