@@ -26,8 +26,10 @@ public final class PangLeeReviews {
 
     /** The Debian package that ships the corpus. */
     public static final String PACKAGE = "python3-pattern";
-    /** The full reviews (the 4,000 labelled sentences are in {@code pang&lee2.csv}; not used here). */
+    /** The full reviews. */
     public static final String REVIEWS_FILE = "polarity-en-pang&lee1.csv";
+    /** 4,000 one-sentence Rotten Tomatoes snippets (the source of SST), labels likewise read past. */
+    public static final String SNIPPETS_FILE = "polarity-en-pang&lee2.csv";
     public static final int DEFAULT_MIN_TOKENS = 3;
     public static final int DEFAULT_MAX_TOKENS = 60;
 
@@ -44,10 +46,22 @@ public final class PangLeeReviews {
         return sentences(reviewsFile(cacheDir), DEFAULT_MIN_TOKENS, DEFAULT_MAX_TOKENS);
     }
 
+    /**
+     * The Rotten Tomatoes snippets as sentences, from the same package: short, opinion-dense text,
+     * the closest thing to the UCI sentences in reach.
+     */
+    public static List<String> snippets(Path cacheDir) {
+        return sentences(corpusFile(cacheDir, SNIPPETS_FILE), DEFAULT_MIN_TOKENS, DEFAULT_MAX_TOKENS);
+    }
+
     /** Where {@link #REVIEWS_FILE} is on this machine (installing or extracting the package first). */
     public static Path reviewsFile(Path cacheDir) {
+        return corpusFile(cacheDir, REVIEWS_FILE);
+    }
+
+    private static Path corpusFile(Path cacheDir, String fileName) {
         DebianPackage pkg = new DebianPackage(PACKAGE);
-        return pkg.find(pkg.root(DebianPackage.Acquisition.INSTALL, cacheDir), "/" + REVIEWS_FILE);
+        return pkg.find(pkg.root(DebianPackage.Acquisition.INSTALL, cacheDir), "/" + fileName);
     }
 
     /** The review texts of a reviews CSV ({@code "label","text"} records), labels dropped, in file order. */

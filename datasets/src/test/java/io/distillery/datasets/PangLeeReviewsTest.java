@@ -39,4 +39,18 @@ class PangLeeReviewsTest {
         assertEquals(sentences.size(), Sentences.dedup(sentences).size());
         assertFalse(sentences.stream().anyMatch(s -> s.equals("1") || s.equals("-1")), "a label leaked into the text");
     }
+
+    /** The 4,000 Rotten Tomatoes snippets: one sentence each, nearly all kept, no label in the text. */
+    @Test
+    void theInstalledCorpusHoldsTheRottenTomatoesSnippets() {
+        DebianPackage pkg = new DebianPackage(PangLeeReviews.PACKAGE);
+        assumeTrue(pkg.isInstalled(), "Debian package python3-pattern is not installed: skipped");
+        Path file = pkg.find(Path.of("/"), "/" + PangLeeReviews.SNIPPETS_FILE);
+        List<String> records = PangLeeReviews.reviews(file);
+        List<String> sentences = PangLeeReviews.sentences(file, PangLeeReviews.DEFAULT_MIN_TOKENS, PangLeeReviews.DEFAULT_MAX_TOKENS);
+        System.out.printf("{\"corpus\":\"pang-lee-snippets\",\"records\":%d,\"sentences\":%d}%n", records.size(), sentences.size());
+        assertEquals(4000, records.size());
+        assertTrue(sentences.size() > 3_500, sentences.size() + " sentences");
+        assertFalse(sentences.stream().anyMatch(s -> s.equals("1") || s.equals("-1")), "a label leaked into the text");
+    }
 }

@@ -68,7 +68,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--rate", defaultValue = "10", description = "Raw texts produced per second (default ${DEFAULT-VALUE}).")
     double rate;
 
-    @Option(names = "--sources", split = ",", defaultValue = "uci,reviews,tweets",
+    @Option(names = "--sources", split = ",", defaultValue = "uci,snippets,reviews,tweets",
             description = "Text sources, in order (default ${DEFAULT-VALUE}).")
     List<String> sources;
 

@@ -16,7 +16,7 @@ import java.util.function.Function;
 
 /**
  * The unlabelled in-domain text the demo streams: the bundled UCI sentences of the TRAIN split without their labels,
- * movie-review sentences and real tweets from Debian packages fetched at run time (never
+ * Rotten Tomatoes snippets, movie-review sentences and real tweets from Debian packages fetched at run time (never
  * committed: see the datasets module). Sources are interleaved round-robin, so every stretch of
  * the stream mixes them, in a fixed order.
  */
@@ -33,6 +33,7 @@ public final class DemoTexts {
         // TRAIN only: serving and the trainer score students on DEV, and the quality bench on
         // TEST, so neither may reach the students through the stream.
         SOURCES.put("uci", cache -> UciSentiment.split(Split.TRAIN).stream().map(LabelledSentence::text).toList());
+        SOURCES.put("snippets", PangLeeReviews::snippets);
         SOURCES.put("reviews", PangLeeReviews::sentences);
         SOURCES.put("tweets", RtweetTweets::tweets);
     }
