@@ -27,10 +27,7 @@ class PangLeeReviewsTest {
     /** Runs where Debian's python3-pattern is installed (the bench installs it; never committed). */
     @Test
     void theInstalledCorpusHoldsTensOfThousandsOfReviewSentences() {
-        DebianPackage pkg = new DebianPackage(PangLeeReviews.PACKAGE);
-        assumeTrue(pkg.isInstalled(), "Debian package python3-pattern is not installed: skipped"
-                + " (apt-get install python3-pattern, or run ./distillery bench quality, which installs it)");
-        Path file = pkg.find(Path.of("/"), "/" + PangLeeReviews.REVIEWS_FILE);
+        Path file = installed(PangLeeReviews.REVIEWS_FILE);
         List<String> reviews = PangLeeReviews.reviews(file);
         List<String> sentences = PangLeeReviews.sentences(file, PangLeeReviews.DEFAULT_MIN_TOKENS, PangLeeReviews.DEFAULT_MAX_TOKENS);
         System.out.printf("{\"corpus\":\"pang-lee-reviews\",\"reviews\":%d,\"sentences\":%d}%n", reviews.size(), sentences.size());
@@ -40,17 +37,22 @@ class PangLeeReviewsTest {
         assertFalse(sentences.stream().anyMatch(s -> s.equals("1") || s.equals("-1")), "a label leaked into the text");
     }
 
-    /** The 4,000 Rotten Tomatoes snippets: one sentence each, nearly all kept, no label in the text. */
+    /** The 4,000 Rotten Tomatoes snippets (a few split in two sentences), no label in the text. */
     @Test
     void theInstalledCorpusHoldsTheRottenTomatoesSnippets() {
-        DebianPackage pkg = new DebianPackage(PangLeeReviews.PACKAGE);
-        assumeTrue(pkg.isInstalled(), "Debian package python3-pattern is not installed: skipped");
-        Path file = pkg.find(Path.of("/"), "/" + PangLeeReviews.SNIPPETS_FILE);
+        Path file = installed(PangLeeReviews.SNIPPETS_FILE);
         List<String> records = PangLeeReviews.reviews(file);
         List<String> sentences = PangLeeReviews.sentences(file, PangLeeReviews.DEFAULT_MIN_TOKENS, PangLeeReviews.DEFAULT_MAX_TOKENS);
         System.out.printf("{\"corpus\":\"pang-lee-snippets\",\"records\":%d,\"sentences\":%d}%n", records.size(), sentences.size());
         assertEquals(4000, records.size());
         assertTrue(sentences.size() > 3_500, sentences.size() + " sentences");
         assertFalse(sentences.stream().anyMatch(s -> s.equals("1") || s.equals("-1")), "a label leaked into the text");
+    }
+
+    private static Path installed(String corpusFile) {
+        DebianPackage pkg = new DebianPackage(PangLeeReviews.PACKAGE);
+        assumeTrue(pkg.isInstalled(), "Debian package python3-pattern is not installed: skipped"
+                + " (apt-get install python3-pattern, or run ./distillery bench quality, which installs it)");
+        return pkg.find(Path.of("/"), "/" + corpusFile);
     }
 }

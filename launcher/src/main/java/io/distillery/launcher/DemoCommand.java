@@ -108,6 +108,9 @@ final class DemoCommand implements Callable<Integer> {
                 trainer.putAll(Map.of("DISTILLERY_TRAINER_MODEL_ARCHITECTURE", "BILSTM", "DISTILLERY_TRAINER_MODEL_EMBEDDING_SIZE", "64",
                         "DISTILLERY_TRAINER_MODEL_HIDDEN_SIZE", "128", "DISTILLERY_TRAINER_MODEL_CLASSIFIER_HIDDEN_SIZE", "128",
                         "DISTILLERY_TRAINER_LINEAGE", "bilstm-sentiment"));
+                // what the quality bench chose on DEV for this student: KL at T=2, a fixed rate, clipping at 5
+                trainer.putAll(Map.of("DISTILLERY_TRAINER_LOSS", "KL", "DISTILLERY_TRAINER_DECAY", "CONSTANT",
+                        "DISTILLERY_TRAINER_CLIP", "5"));
                 serving.put("DISTILLERY_SERVING_LINEAGE", "bilstm-sentiment");
             }
             default -> throw new IllegalArgumentException("--student mlp|bilstm, not " + student);
