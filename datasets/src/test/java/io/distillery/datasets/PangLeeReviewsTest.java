@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 class PangLeeReviewsTest {
@@ -24,28 +26,22 @@ class PangLeeReviewsTest {
         assertEquals(List.of("the cast is great ."), PangLeeReviews.sentences(csv, 3, 5));
     }
 
-    /** Runs where Debian's python3-pattern is installed (the bench installs it; never committed). */
-    @Test
-    void theInstalledCorpusHoldsTensOfThousandsOfReviewSentences() {
-        Path file = installed(PangLeeReviews.REVIEWS_FILE);
-        List<String> reviews = PangLeeReviews.reviews(file);
+    /**
+     * Runs where Debian's python3-pattern is installed (the bench installs it; never committed):
+     * the 1,500 full reviews and the 4,000 Rotten Tomatoes snippets (a few split in two sentences).
+     */
+    @ParameterizedTest
+    @CsvSource({"pang-lee-reviews, " + PangLeeReviews.REVIEWS_FILE + ", 1500, 30000",
+                "pang-lee-snippets, " + PangLeeReviews.SNIPPETS_FILE + ", 4000, 3500"})
+    void theInstalledCorpusHoldsItsRecordsSplitIntoDistinctSentences(String corpus, String fileName, int records,
+                                                                      int moreSentencesThan) {
+        Path file = installed(fileName);
+        List<String> texts = PangLeeReviews.reviews(file);
         List<String> sentences = PangLeeReviews.sentences(file, PangLeeReviews.DEFAULT_MIN_TOKENS, PangLeeReviews.DEFAULT_MAX_TOKENS);
-        System.out.printf("{\"corpus\":\"pang-lee-reviews\",\"reviews\":%d,\"sentences\":%d}%n", reviews.size(), sentences.size());
-        assertEquals(1500, reviews.size());
-        assertTrue(sentences.size() > 30_000, sentences.size() + " sentences");
+        System.out.printf("{\"corpus\":\"%s\",\"records\":%d,\"sentences\":%d}%n", corpus, texts.size(), sentences.size());
+        assertEquals(records, texts.size());
+        assertTrue(sentences.size() > moreSentencesThan, sentences.size() + " sentences");
         assertEquals(sentences.size(), Sentences.dedup(sentences).size());
-        assertFalse(sentences.stream().anyMatch(s -> s.equals("1") || s.equals("-1")), "a label leaked into the text");
-    }
-
-    /** The 4,000 Rotten Tomatoes snippets (a few split in two sentences), no label in the text. */
-    @Test
-    void theInstalledCorpusHoldsTheRottenTomatoesSnippets() {
-        Path file = installed(PangLeeReviews.SNIPPETS_FILE);
-        List<String> records = PangLeeReviews.reviews(file);
-        List<String> sentences = PangLeeReviews.sentences(file, PangLeeReviews.DEFAULT_MIN_TOKENS, PangLeeReviews.DEFAULT_MAX_TOKENS);
-        System.out.printf("{\"corpus\":\"pang-lee-snippets\",\"records\":%d,\"sentences\":%d}%n", records.size(), sentences.size());
-        assertEquals(4000, records.size());
-        assertTrue(sentences.size() > 3_500, sentences.size() + " sentences");
         assertFalse(sentences.stream().anyMatch(s -> s.equals("1") || s.equals("-1")), "a label leaked into the text");
     }
 

@@ -283,13 +283,10 @@ public final class QualityBench {
                 List<String> unlabelled = unlabelled();
                 float[][] unlabelledLogits = labeler.logits("pang-lee-reviews", unlabelled);
                 List<String> snippets = snippets(unlabelled);
-                float[][] snippetLogits = snippets.isEmpty() ? new float[0][] : labeler.logits("pang-lee-snippets", snippets);
-                List<String> allUsed = new ArrayList<>(augmented);
-                allUsed.addAll(unlabelled);
-                allUsed.addAll(snippets);
-                List<String> snippetVariants = augmentSnippets(snippets, allUsed);
-                float[][] snippetVariantLogits = snippetVariants.isEmpty() ? new float[0][]
-                        : labeler.logits("pang-lee-snippets-augmented-n" + options.snippetsNIter(), snippetVariants);
+                float[][] snippetLogits = labeler.logits("pang-lee-snippets", snippets);
+                List<String> snippetVariants = augmentSnippets(snippets, augmented, unlabelled);
+                float[][] snippetVariantLogits = labeler.logits("pang-lee-snippets-augmented-n" + options.snippetsNIter(),
+                        snippetVariants);
 
                 Map<String, Object> data = JsonWriter.object();
                 data.put("train", trainTexts.size());
@@ -463,9 +460,7 @@ public final class QualityBench {
                 tagged.add(analyzed);
             }
             Augmenter augmenter = new Augmenter(settings, dictionary);
-            for (String text : UciSentiment.all().stream().map(LabelledSentence::text).toList()) {
-                seen.add(Sentences.dedupKey(text)); // never a DEV/TEST sentence, never a TRAIN one twice
-            }
+            seen.addAll(uciKeys()); // never a DEV/TEST sentence, never a TRAIN one twice
             List<String> variants = new ArrayList<>();
             for (int i = 0; i < texts.size(); i++) {
                 for (Variant variant : augmenter.augment(tagged.get(i), RecordSeeds.randomFor(ids.get(i), options.seed()))) {
@@ -477,13 +472,19 @@ public final class QualityBench {
             return variants;
         }
 
-        /** Tang et al.'s augmentation of the snippets (--snippets-n-iter variants each), none equal to a text already used. */
-        private List<String> augmentSnippets(List<String> snippets, List<String> alreadyUsed) {
+        /**
+         * Tang et al.'s augmentation of the snippets (--snippets-n-iter variants each), none equal to
+         * a snippet or to a text of {@code alreadyUsed}.
+         */
+        @SafeVarargs
+        private List<String> augmentSnippets(List<String> snippets, List<String>... alreadyUsed) {
             if (options.snippetsNIter() <= 0 || snippets.isEmpty()) {
                 return List.of();
             }
-            Set<String> seen = new HashSet<>();
-            alreadyUsed.forEach(s -> seen.add(Sentences.dedupKey(s)));
+            Set<String> seen = dedupKeys(snippets);
+            for (List<String> texts : alreadyUsed) {
+                seen.addAll(dedupKeys(texts));
+            }
             List<String> ids = IntStream.range(0, snippets.size()).mapToObj(i -> "snippet-" + i).toList();
             List<String> variants = augment(snippets, ids, options.snippetsNIter(), seen);
             Progress.log("augmented snippets: %,d distinct variants from %,d snippets (n_iter %d)", variants.size(), snippets.size(),
@@ -493,16 +494,8 @@ public final class QualityBench {
 
         /** Review sentences, none equal to a UCI sentence, in a seeded shuffled order, at most --unlabelled-max. */
         private List<String> unlabelled() {
-            List<String> sentences = new ArrayList<>(PangLeeReviews.sentences(options.cache()));
-            Set<String> uci = new HashSet<>();
-            UciSentiment.all().forEach(s -> uci.add(Sentences.dedupKey(s.text())));
-            int before = sentences.size();
-            sentences.removeIf(s -> uci.contains(Sentences.dedupKey(s)));
-            Collections.shuffle(sentences, new Random(options.seed()));
-            List<String> kept = sentences.subList(0, Math.min(options.unlabelledMax(), sentences.size()));
-            Progress.log("unlabelled: %,d Pang & Lee review sentences (%,d equal to a UCI sentence dropped), %,d used", before,
-                    before - sentences.size(), kept.size());
-            return new ArrayList<>(kept);
+            return seededSample("Pang & Lee review sentences", PangLeeReviews.sentences(options.cache()), uciKeys(),
+                    options.unlabelledMax());
         }
 
         /**
@@ -513,17 +506,30 @@ public final class QualityBench {
             if (options.snippetsMax() <= 0) {
                 return List.of();
             }
-            Set<String> seen = new HashSet<>();
-            UciSentiment.all().forEach(s -> seen.add(Sentences.dedupKey(s.text())));
-            reviews.forEach(s -> seen.add(Sentences.dedupKey(s)));
-            List<String> snippets = new ArrayList<>(PangLeeReviews.snippets(options.cache()));
-            int before = snippets.size();
-            snippets.removeIf(s -> !seen.add(Sentences.dedupKey(s)));
-            Collections.shuffle(snippets, new Random(options.seed()));
-            List<String> kept = snippets.subList(0, Math.min(options.snippetsMax(), snippets.size()));
-            Progress.log("unlabelled: %,d Rotten Tomatoes snippets (%,d already seen dropped), %,d used", before,
-                    before - snippets.size(), kept.size());
-            return new ArrayList<>(kept);
+            Set<String> used = uciKeys();
+            used.addAll(dedupKeys(reviews));
+            return seededSample("Rotten Tomatoes snippets", PangLeeReviews.snippets(options.cache()), used, options.snippetsMax());
+        }
+
+        /** {@code texts} (distinct) less those in {@code used}, in a seeded shuffled order, at most {@code max}. */
+        private List<String> seededSample(String what, List<String> texts, Set<String> used, int max) {
+            List<String> fresh = new ArrayList<>(texts);
+            fresh.removeIf(s -> used.contains(Sentences.dedupKey(s)));
+            Collections.shuffle(fresh, new Random(options.seed()));
+            List<String> kept = new ArrayList<>(fresh.subList(0, Math.min(max, fresh.size())));
+            Progress.log("unlabelled: %,d %s (%,d already used dropped), %,d used", texts.size(), what,
+                    texts.size() - fresh.size(), kept.size());
+            return kept;
+        }
+
+        private static Set<String> uciKeys() {
+            return dedupKeys(UciSentiment.all().stream().map(LabelledSentence::text).toList());
+        }
+
+        private static Set<String> dedupKeys(List<String> texts) {
+            Set<String> keys = new HashSet<>();
+            texts.forEach(text -> keys.add(Sentences.dedupKey(text)));
+            return keys;
         }
 
         private Architecture architecture(StudentKind kind, int vocabSize, int embeddingSize) {

@@ -27,8 +27,14 @@ final class TeacherLabels {
         this.batchSize = batchSize;
     }
 
-    /** Logits per text; from the cache when present, else computed (with progress on stderr) and cached. */
+    /**
+     * Logits per text; from the cache when present, else computed (with progress on stderr) and
+     * cached. An empty set (an option turned off) costs nothing and leaves no cache file.
+     */
     float[][] logits(String name, List<String> texts) throws IOException, TranslateException {
+        if (texts.isEmpty()) {
+            return new float[0][];
+        }
         String key = LogitCache.key(teacher.manifest().version(), texts);
         var cached = cache.get(name, key, texts.size());
         if (cached.isPresent()) {
