@@ -18,7 +18,8 @@ import ai.djl.util.PairList;
 /**
  * Seed 004's student: token embeddings, averaged over the real tokens (the attention mask keeps
  * padding out), one ReLU hidden layer, dropout, logits. Word order is invisible to it by design.
- * Input {@code (ids [B, L] int64, mask [B, L] int64)}, output {@code logits [B, C]}.
+ * Input {@code (ids [B, L] int64, mask [B, L] int64)}, or the ids alone when no row is padded;
+ * output {@code logits [B, C]}.
  */
 public final class BagOfEmbeddingsMlp extends AbstractBlock {
 
@@ -45,10 +46,15 @@ public final class BagOfEmbeddingsMlp extends AbstractBlock {
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
                                      PairList<String, Object> params) {
         NDArray ids = inputs.get(0);
-        NDArray mask = inputs.get(1).toType(DataType.FLOAT32, false).expandDims(2);
         NDArray table = store.getValue(embedding, ids.getDevice(), training);
         NDArray embedded = ids.getNDArrayInternal().embedding(ids, table, SparseFormat.DENSE).head();
-        NDArray mean = embedded.mul(mask).sum(new int[] {1}).div(mask.sum(new int[] {1}).maximum(1f));
+        NDArray mean;
+        if (inputs.size() < 2) { // no padding
+            mean = embedded.mean(new int[] {1});
+        } else {
+            NDArray mask = inputs.get(1).toType(DataType.FLOAT32, false).expandDims(2);
+            mean = embedded.mul(mask).sum(new int[] {1}).div(mask.sum(new int[] {1}).maximum(1f));
+        }
         NDArray h = Activation.relu(hidden.forward(store, new NDList(mean), training).head());
         h = dropout.forward(store, new NDList(h), training).head();
         return output.forward(store, new NDList(h), training);

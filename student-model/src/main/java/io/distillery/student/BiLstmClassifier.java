@@ -18,8 +18,9 @@ import ai.djl.util.PairList;
 /**
  * Tang et al.'s student as seed 001 builds it: embedding → one bidirectional LSTM layer →
  * [forward features at the last real token; backward features at the first] → Linear → ReLU →
- * dropout → Linear → logits. Input {@code (ids [B, L] int64, mask [B, L] int64)}, right-padded;
- * output {@code logits [B, C]}. Rows with no real token are treated as one token long.
+ * dropout → Linear → logits. Input {@code (ids [B, L] int64, mask [B, L] int64)}, right-padded, or
+ * the ids alone when no row is padded; output {@code logits [B, C]}. Rows with no real token are
+ * treated as one token long.
  */
 public final class BiLstmClassifier extends AbstractBlock {
 
@@ -60,12 +61,14 @@ public final class BiLstmClassifier extends AbstractBlock {
         NDArray ids = inputs.get(0);
         int batch = (int) ids.getShape().get(0);
         int length = (int) ids.getShape().get(1);
-        long[] flatMask = inputs.get(1).toType(DataType.INT64, false).toLongArray();
-        NDArray features = length > 0 && unpadded(flatMask)
-                ? unpaddedFeatures(store, ids, length, training)
+        long[] flatMask = inputs.size() < 2 ? null : inputs.get(1).toType(DataType.INT64, false).toLongArray();
+        NDArray features = length > 0 && (flatMask == null || unpadded(flatMask))
+                ? unpaddedFeatures(store, ids, training)
                 : paddedFeatures(store, ids, flatMask, batch, length, training);
         NDArray h = Activation.relu(hidden.forward(store, new NDList(features), training).head());
-        h = dropout.forward(store, new NDList(h), training).head();
+        if (training) { // inference dropout is the identity: no native call for it
+            h = dropout.forward(store, new NDList(h), true).head();
+        }
         return output.forward(store, new NDList(h), training);
     }
 
@@ -79,15 +82,23 @@ public final class BiLstmClassifier extends AbstractBlock {
     }
 
     /**
-     * Every row full length (always so for one text): the single fused bidirectional call, forward
-     * state at the last step and reverse state at the first. Same result as the padded path
-     * ({@code BiLstmTest}), with one LSTM call instead of two and no per-row bookkeeping arrays:
-     * batch-1 serving latency is mostly fixed per-call cost.
+     * Every row full length (always so for one text). Inference with a free helper thread runs the
+     * two directions as two calls at once ({@link DirectionWorkers}): forward over the tokens, reverse
+     * over them flipped, each call's final state. Otherwise one fused bidirectional call's final
+     * states (forward after the last token, reverse after the first). Both give the padded path's
+     * features ({@code BiLstmTest}); batch-1 serving latency is mostly fixed cost per native call,
+     * hence final states straight from PyTorch rather than indexing the per-step ones.
      */
-    private NDArray unpaddedFeatures(ParameterStore store, NDArray ids, int length, boolean training) {
-        int hiddenSize = lstm.hiddenSize();
-        NDArray both = lstm.fused(store, embed(store, ids, training), training);
-        return both.get(":, " + (length - 1) + ", :" + hiddenSize).concat(both.get(":, 0, " + hiddenSize + ":"), 1);
+    private NDArray unpaddedFeatures(ParameterStore store, NDArray ids, boolean training) {
+        if (!training) {
+            DirectionWorkers.Both<NDArray> directions = DirectionWorkers.tryBoth(
+                    () -> lstm.finalState(store, embed(store, ids, false), false, false),
+                    () -> lstm.finalState(store, embed(store, ids.flip(1), false), true, false));
+            if (directions != null) {
+                return directions.here().concat(directions.there(), 2).reshape(ids.getShape().get(0), 2L * lstm.hiddenSize());
+            }
+        }
+        return lstm.finalStates(store, embed(store, ids, training), training);
     }
 
     private NDArray paddedFeatures(ParameterStore store, NDArray ids, long[] flatMask, int batch, int length,

@@ -190,12 +190,16 @@ public final class Student implements AutoCloseable {
         return best;
     }
 
-    /** Logits {@code [B, C]} for a tokenized batch, created in {@code scope}. */
+    /**
+     * Logits {@code [B, C]} for a tokenized batch, created in {@code scope}. The networks take
+     * {@code (ids, mask)}, or the ids alone when no row is padded (one native array fewer to create
+     * and read back: serving's single texts).
+     */
     public NDArray forward(NDManager scope, TokenBatch batch, boolean training) {
         Shape shape = new Shape(batch.size(), batch.length());
         NDArray ids = scope.create(batch.flatIds(), shape);
-        NDArray mask = scope.create(batch.flatMask(), shape);
-        return block.forward(new ParameterStore(scope, false), new NDList(ids, mask), training).head();
+        NDList inputs = batch.padded() ? new NDList(ids, scope.create(batch.flatMask(), shape)) : new NDList(ids);
+        return block.forward(new ParameterStore(scope, false), inputs, training).head();
     }
 
     public Architecture architecture() {

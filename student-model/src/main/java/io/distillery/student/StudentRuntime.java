@@ -25,8 +25,10 @@ public final class StudentRuntime {
     }
 
     /**
-     * PyTorch's intra-op threads from now on, for this whole process (PyTorch keeps one pool): a
-     * benchmark trains on every core of a quiet machine, then times inference on one.
+     * The threads a student may use from now on, for this whole process: PyTorch's intra-op threads
+     * (PyTorch keeps one pool), and with one thread no helper runs a BiLSTM's second direction
+     * ({@link DirectionWorkers}, on by default). A benchmark trains on every core of a quiet machine,
+     * then times inference on one.
      */
     public static void useThreads(int threads) {
         if (threads < 1) {
@@ -34,6 +36,7 @@ public final class StudentRuntime {
         }
         Engine.getEngine(Student.ENGINE); // loads the natives the call below needs
         JniUtils.setNumThreads(threads);
+        DirectionWorkers.enable(threads > 1);
     }
 
     /**

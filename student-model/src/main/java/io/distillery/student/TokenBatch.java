@@ -18,6 +18,17 @@ public record TokenBatch(long[][] ids, long[][] mask, int[] lengths) {
         return ids.length == 0 ? 0 : ids[0].length;
     }
 
+    /** Whether any row is shorter than the batch (has padding). */
+    public boolean padded() {
+        int length = length();
+        for (int n : lengths) {
+            if (n < length) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public long[] flatIds() {
         return flatten(ids);
     }

@@ -10,6 +10,8 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.UniformInitializer;
 import ai.djl.util.PairList;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One bidirectional LSTM layer whose parameters are handed to PyTorch in the order it expects.
@@ -33,7 +35,8 @@ import ai.djl.util.PairList;
  * are, reverse over each row's real tokens reversed (padding stays at the end), and takes both at
  * each row's last real step. That is exactly what Tang's {@code pack_padded_sequence} version
  * computes. {@link #fused} runs the single bidirectional call (for unpadded batches, and to prove
- * the parameter order: both paths agree there).
+ * the parameter order: both paths agree there); {@link #finalStates} and {@link #finalState} give
+ * the final states of unpadded rows from the fused call or from one direction's call.
  */
 public final class TorchOrderBiLstm extends AbstractBlock {
 
@@ -44,6 +47,8 @@ public final class TorchOrderBiLstm extends AbstractBlock {
     private final int hiddenSize;
     /** In PyTorch's order: forward w_ih, w_hh, b_ih, b_hh, then the same for reverse. */
     private final Parameter[] ordered = new Parameter[8];
+    /** (h0, c0) = 0 by state shape {@code [directions, B, hidden]}, in the weights' manager. */
+    private final Map<Shape, NDList> zeroStates = new ConcurrentHashMap<>();
 
     public TorchOrderBiLstm(int inputSize, int hiddenSize) {
         super(VERSION);
@@ -81,27 +86,50 @@ public final class TorchOrderBiLstm extends AbstractBlock {
         NDArray x = inputs.get(0);
         NDArray xReversed = inputs.get(1);
         NDArray last = inputs.get(2).expandDims(2);
-        NDArray forward = run(store, x, 0, false, training).mul(last).sum(new int[] {1});
-        NDArray reverse = run(store, xReversed, 4, false, training).mul(last).sum(new int[] {1});
+        NDArray forward = run(store, x, 0, false, training).head().mul(last).sum(new int[] {1});
+        NDArray reverse = run(store, xReversed, 4, false, training).head().mul(last).sum(new int[] {1});
         return new NDList(forward.concat(reverse, 1));
     }
 
     /** The single fused bidirectional call: {@code x [B, L, in]} → {@code [B, L, 2·hidden]}. */
     public NDArray fused(ParameterStore store, NDArray x, boolean training) {
-        return run(store, x, 0, true, training);
+        return run(store, x, 0, true, training).head();
     }
 
-    private NDArray run(ParameterStore store, NDArray x, int first, boolean bidirectional, boolean training) {
+    /**
+     * The fused call's final states for rows without padding: {@code [B, 2·hidden]}, forward after
+     * the last token, reverse after reading back to the first. (PyTorch returns them beside the
+     * per-step states: no indexing op needed.)
+     */
+    public NDArray finalStates(ParameterStore store, NDArray x, boolean training) {
+        NDArray last = run(store, x, 0, true, training).get(1); // [2, B, hidden]
+        return last.transpose(1, 0, 2).reshape(x.getShape().get(0), 2L * hiddenSize);
+    }
+
+    /**
+     * One direction's single call over rows without padding, its final state {@code [1, B, hidden]}
+     * (the reverse direction's weights read {@code x} front to back: pass it flipped).
+     */
+    public NDArray finalState(ParameterStore store, NDArray x, boolean reverse, boolean training) {
+        return run(store, x, reverse ? 4 : 0, false, training).get(1);
+    }
+
+    /** PyTorch's lstm: per-step states, final states, final cells. */
+    private NDList run(ParameterStore store, NDArray x, int first, boolean bidirectional, boolean training) {
         int count = bidirectional ? 8 : 4;
         NDList weights = new NDList(count);
         for (int i = first; i < first + count; i++) {
             weights.add(store.getValue(ordered[i], x.getDevice(), training));
         }
-        NDManager manager = x.getManager();
         Shape stateShape = new Shape(bidirectional ? 2 : 1, x.getShape().get(0), hiddenSize);
-        NDList state = new NDList(manager.zeros(stateShape, x.getDataType()), manager.zeros(stateShape, x.getDataType()));
-        NDList out = x.getNDArrayInternal().lstm(x, state, weights, true, 1, 0.0, training, bidirectional, true);
-        return out.head();
+        // The zero start state is read, never written: one per shape, kept with the weights, saves
+        // two native calls per LSTM call.
+        NDList state = zeroStates.computeIfAbsent(stateShape, shape -> {
+            NDManager owner = weights.head().getManager();
+            NDArray zeros = owner.zeros(shape, x.getDataType());
+            return new NDList(zeros, zeros);
+        });
+        return x.getNDArrayInternal().lstm(x, state, weights, true, 1, 0.0, training, bidirectional, true);
     }
 
     @Override

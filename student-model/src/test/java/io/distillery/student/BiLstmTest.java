@@ -3,6 +3,7 @@ package io.distillery.student;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
@@ -99,6 +100,25 @@ class BiLstmTest {
             float[] alone = student.logits(List.of(text))[0];
             float[] padded = student.logits(List.of("a far longer review that forces several pad tokens onto the first one", text))[1];
             assertArrayEquals(alone, padded, 1e-5f);
+        }
+    }
+
+    /** Inference with a helper thread (the two directions at once) gives the fused call's logits. */
+    @Test
+    void directionsOnTwoThreadsGiveTheFusedCallsLogits() {
+        List<String> texts = List.of("The food was cold.", "a far longer review that runs on and on about the plot", "ok");
+        try (Student student = Student.create(small(), List.of("a", "b"), TOKENIZER, 5)) {
+            DirectionWorkers.enable(false);
+            List<float[]> fused = texts.stream().map(text -> student.logits(List.of(text))[0]).toList();
+            DirectionWorkers.enable(true);
+            assumeTrue(DirectionWorkers.enabled(), "one core: no helper thread");
+            long before = DirectionWorkers.pairs();
+            for (int i = 0; i < texts.size(); i++) {
+                assertArrayEquals(fused.get(i), student.logits(List.of(texts.get(i)))[0], 1e-5f, texts.get(i));
+            }
+            assertEquals(before + texts.size(), DirectionWorkers.pairs(), "every text took the two-thread path");
+        } finally {
+            DirectionWorkers.enable(true);
         }
     }
 
