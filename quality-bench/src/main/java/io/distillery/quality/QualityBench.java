@@ -66,9 +66,13 @@ import java.util.stream.IntStream;
  *              [--embeddings random|teacher|contextual] [--freeze-embeddings true|false] [--embedding-size 64] [--hidden 256]
  *              [--lstm-hidden 128] [--classifier-hidden 128] [--lr X] [--batch 64] [--min-epochs 5] [--max-epochs 40]
  *              [--patience N] [--speed-batch 32] [--speed-seconds 5] [--seed 7] [--train-threads CORES] [--cosine-epochs 0]
+ *              [--average-decay 0] [--variants gold_only,teacher_logits,augmented,unlabelled] [--loss auto|mse|kl]
  * </pre>
  */
 public final class QualityBench {
+
+    /** The table's rows, in the order they are trained. */
+    static final List<String> VARIANTS = List.of("gold_only", "teacher_logits", "augmented", "unlabelled");
 
     /** Both students' embedding width unless told otherwise: the MLP's own, and the BiLSTM's that serves at 50x+ the teacher. */
     private static final int DEFAULT_EMBEDDING_SIZE = 64;
@@ -103,7 +107,7 @@ public final class QualityBench {
     record Options(Path bundle, Path cache, List<StudentKind> kinds, int nIter, int unlabelledMax, int snippetsMax, int snippetsNIter, Embeddings embeddings,
                    boolean freezeEmbeddings, int embeddingSize, int hidden, float learningRate, int batch, int minEpochs, int maxEpochs, int patience,
                    int speedBatch, double speedSeconds, long seed, int teacherBatch, int trainThreads,
-                   int lstmHidden, int classifierHidden, int cosineEpochs) {
+                   int lstmHidden, int classifierHidden, int cosineEpochs, float averageDecay, List<String> variants, String loss) {
 
         static Options parse(String[] args) {
             Path home = home();
@@ -133,6 +137,9 @@ public final class QualityBench {
             int lstmHidden = 128; // seed 001's 300 / 400 serve at under 50x the teacher here (module README)
             int classifierHidden = 128;
             int cosineEpochs = 0; // 0: a fixed learning rate
+            float averageDecay = 0f; // 0: keep the trained weights, not a moving average of them
+            List<String> variants = VARIANTS;
+            String loss = "auto"; // auto: MSE or KL, whichever teacher_logits scores better on DEV
             for (int i = 0; i < args.length; i++) {
                 String value = i + 1 < args.length ? args[i + 1] : null;
                 switch (args[i]) {
@@ -170,13 +177,28 @@ public final class QualityBench {
                     case "--lstm-hidden" -> lstmHidden = Integer.parseInt(require(args[i], value));
                     case "--classifier-hidden" -> classifierHidden = Integer.parseInt(require(args[i], value));
                     case "--cosine-epochs" -> cosineEpochs = Integer.parseInt(require(args[i], value));
+                    case "--average-decay" -> averageDecay = Float.parseFloat(require(args[i], value));
+                    case "--variants" -> variants = List.of(require(args[i], value).split(","));
+                    case "--loss" -> loss = require(args[i], value);
                     default -> throw new IllegalArgumentException("unknown option " + args[i] + " (see QualityBench's javadoc)");
                 }
                 i++;
             }
             return new Options(bundle, cache, kinds, nIter, unlabelledMax, snippetsMax, snippetsNIter, embeddings, freeze, embeddingSize, hidden, lr, batch,
                     minEpochs, maxEpochs, patience, speedBatch, speedSeconds, seed, teacherBatch, trainThreads,
-                    lstmHidden, classifierHidden, cosineEpochs);
+                    lstmHidden, classifierHidden, cosineEpochs, averageDecay, variants, loss);
+        }
+
+        Options {
+            if (!VARIANTS.containsAll(variants)) {
+                throw new IllegalArgumentException("--variants takes some of " + VARIANTS + ", not " + variants);
+            }
+            if (!List.of("auto", "mse", "kl").contains(loss)) {
+                throw new IllegalArgumentException("--loss auto|mse|kl, not " + loss);
+            }
+            if (loss.equals("auto") && !variants.contains("teacher_logits")) {
+                throw new IllegalArgumentException("--loss auto chooses on teacher_logits' DEV accuracy: keep that variant or pass --loss");
+            }
         }
 
         private static String require(String option, String value) {
@@ -346,7 +368,8 @@ public final class QualityBench {
                     float[] embeddings = contextual != null ? EmbeddingInit.fit(contextual, embeddingSize) : inputTable;
                     StudentRun.Settings settings = new StudentRun.Settings(architecture, options.learningRate(), options.batch(),
                             options.minEpochs(), options.maxEpochs(), evalEvery(), options.patience(), options.seed(), embeddings,
-                            options.freezeEmbeddings(), options.cosineEpochs());
+                            options.freezeEmbeddings(), options.cosineEpochs(),
+                            options.averageDecay());
                     Map<String, Object> variants = variants(kind, settings, tokenizer, teacher, gold, logits, withAugmented,
                             withUnlabelled, teacherSpeed, accuracy(testLogits, testGold));
                     if (first) {
@@ -369,30 +392,43 @@ public final class QualityBench {
             String name = kindName(kind);
             Progress.log("%s student: %s", name, settings.architecture());
 
-            out.put("gold_only", variant(name + " gold_only", settings, tokenizer, gold, null, teacherSpeed, teacherTest));
-
-            // (b): the distillation loss is chosen on DEV, then kept for (c) and (d)
-            float t = (float) teacher.manifest().temperature();
-            List<DistillationLoss> candidates = List.of(DistillationLoss.tang(), DistillationLoss.hinton(t, 1f));
-            Map<String, Object> best = null;
-            DistillationLoss bestLoss = null;
-            List<Object> tried = new ArrayList<>();
-            for (DistillationLoss loss : candidates) {
-                Map<String, Object> result = variant(name + " teacher_logits " + lossName(loss), settings, tokenizer, logits, loss,
-                        teacherSpeed, teacherTest);
-                Map<String, Object> summary = JsonWriter.object();
-                summary.put("loss", lossName(loss));
-                summary.put("dev_accuracy", result.get("dev_accuracy"));
-                tried.add(summary);
-                if (best == null || (double) result.get("dev_accuracy") > (double) best.get("dev_accuracy")) {
-                    best = result;
-                    bestLoss = loss;
-                }
+            List<String> wanted = options.variants();
+            if (wanted.contains("gold_only")) {
+                out.put("gold_only", variant(name + " gold_only", settings, tokenizer, gold, null, teacherSpeed, teacherTest));
             }
-            best.put("loss_candidates_dev", tried);
-            out.put("teacher_logits", best);
-            out.put("augmented", variant(name + " augmented", settings, tokenizer, augmented, bestLoss, teacherSpeed, teacherTest));
-            out.put("unlabelled", variant(name + " unlabelled", settings, tokenizer, unlabelled, bestLoss, teacherSpeed, teacherTest));
+
+            // (b): the distillation loss is chosen on DEV (unless --loss names one), then kept for (c) and (d)
+            float t = (float) teacher.manifest().temperature();
+            List<DistillationLoss> candidates = switch (options.loss()) {
+                case "mse" -> List.of(DistillationLoss.tang());
+                case "kl" -> List.of(DistillationLoss.hinton(t, 1f));
+                default -> List.of(DistillationLoss.tang(), DistillationLoss.hinton(t, 1f));
+            };
+            DistillationLoss bestLoss = candidates.get(0);
+            if (wanted.contains("teacher_logits")) {
+                Map<String, Object> best = null;
+                List<Object> tried = new ArrayList<>();
+                for (DistillationLoss loss : candidates) {
+                    Map<String, Object> result = variant(name + " teacher_logits " + lossName(loss), settings, tokenizer, logits, loss,
+                            teacherSpeed, teacherTest);
+                    Map<String, Object> summary = JsonWriter.object();
+                    summary.put("loss", lossName(loss));
+                    summary.put("dev_accuracy", result.get("dev_accuracy"));
+                    tried.add(summary);
+                    if (best == null || (double) result.get("dev_accuracy") > (double) best.get("dev_accuracy")) {
+                        best = result;
+                        bestLoss = loss;
+                    }
+                }
+                best.put("loss_candidates_dev", tried);
+                out.put("teacher_logits", best);
+            }
+            if (wanted.contains("augmented")) {
+                out.put("augmented", variant(name + " augmented", settings, tokenizer, augmented, bestLoss, teacherSpeed, teacherTest));
+            }
+            if (wanted.contains("unlabelled")) {
+                out.put("unlabelled", variant(name + " unlabelled", settings, tokenizer, unlabelled, bestLoss, teacherSpeed, teacherTest));
+            }
             return out;
         }
 
@@ -558,6 +594,8 @@ public final class QualityBench {
             s.put("learning_rate", options.learningRate());
             s.put("optimizer", "Adam, " + (options.cosineEpochs() > 0 ? "cosine decay to 1/20 over " + options.cosineEpochs()
                     + " passes" : "fixed rate") + ", global-norm clipping 5");
+            s.put("weights", options.averageDecay() > 0 ? "moving average of the trained weights, decay " + options.averageDecay()
+                    : "the trained weights");
             s.put("batch", options.batch());
             s.put("batches", "length-bucketed: shuffled, pools of 50 batches sorted by length, batches shuffled");
             s.put("train_threads", options.trainThreads());

@@ -9,6 +9,7 @@ import io.distillery.student.QuickTraining;
 import io.distillery.student.Student;
 import io.distillery.student.StudentTokenizer;
 import io.distillery.student.TrainingSession;
+import io.distillery.student.WeightAverage;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -20,7 +21,8 @@ import java.util.Random;
  * on the gold DEV set every {@code evalEvery} steps and keeping the weights of the best DEV accuracy
  * (earliest on ties); stops after {@code patience} evaluations without improvement (but not before
  * {@code minEpochs} passes over the set: a large transfer set must be seen more than once) or after
- * {@code maxEpochs}. TEST is only scored on the kept weights, by the caller.
+ * {@code maxEpochs}. TEST is only scored on the kept weights, by the caller. With an average decay, the
+ * weights evaluated and kept are the moving average of the trained ones ({@link WeightAverage}).
  */
 final class StudentRun {
 
@@ -28,7 +30,7 @@ final class StudentRun {
 
     /** Hyper-parameters shared by every variant of one benchmark run. */
     record Settings(Architecture architecture, float learningRate, int batchSize, int minEpochs, int maxEpochs, int evalEvery,
-                    int patience, long seed, float[] embeddings, boolean freezeEmbeddings, int cosineEpochs) {
+                    int patience, long seed, float[] embeddings, boolean freezeEmbeddings, int cosineEpochs, float averageDecay) {
     }
 
     /** What a run produced; {@code student} holds the kept (best DEV) weights and must be closed. */
@@ -46,58 +48,71 @@ final class StudentRun {
             if (settings.embeddings() != null) {
                 initEmbeddings(student, settings.embeddings(), settings.freezeEmbeddings());
             }
-            DistillationLoss objective = set.teacher() == null ? DistillationLoss.hinton(1f, 0f) : loss;
-            int batch = settings.batchSize();
-            int stepsPerEpoch = (set.size() + batch - 1) / batch;
-            Tracker rate = settings.cosineEpochs() <= 0 ? Tracker.fixed(settings.learningRate())
-                    : Tracker.cosine().setBaseValue(settings.learningRate()).optFinalValue(settings.learningRate() / 20)
-                            .setMaxUpdates(settings.cosineEpochs() * stepsPerEpoch).build();
-            TrainingSession session = new TrainingSession(student, objective, rate, 5f);
-            Random random = new Random(settings.seed());
-            double best = -1;
-            byte[] bestWeights = null;
-            long bestStep = 0;
-            int evaluations = 0;
-            int sinceBest = 0;
-            long steps = 0;
-            training:
-            for (int epoch = 0; epoch < settings.maxEpochs(); epoch++) {
-                List<int[]> batches = lengthBucketedBatches(set.texts(), batch, random);
-                for (int b = 0; b < batches.size(); b++) {
-                    int[] slice = batches.get(b);
-                    List<String> texts = new ArrayList<>(slice.length);
-                    float[][] teacher = set.teacher() == null ? null : new float[slice.length][];
-                    int[] gold = set.gold() == null ? null : new int[slice.length];
-                    for (int k = 0; k < slice.length; k++) {
-                        int i = slice[k];
-                        texts.add(set.texts().get(i));
-                        if (teacher != null) {
-                            teacher[k] = set.teacher()[i];
-                        } else {
-                            gold[k] = set.gold()[i];
-                        }
+            try (WeightAverage average = settings.averageDecay() > 0 ? new WeightAverage(student, settings.averageDecay()) : null) {
+                return train(settings, tokenizer, labels, set, loss, devTexts, devGold, student, average, started);
+            }
+        }
+    }
+
+    /** The loop; evaluates and keeps {@code average}'s weights when there is one, else the trained ones. */
+    private static Outcome train(Settings settings, StudentTokenizer tokenizer, List<String> labels, TrainingSet set,
+                                 DistillationLoss loss, List<String> devTexts, int[] devGold, Student student,
+                                 WeightAverage average, long started) throws MalformedModelException {
+        Student evaluated = average == null ? student : average.student();
+        DistillationLoss objective = set.teacher() == null ? DistillationLoss.hinton(1f, 0f) : loss;
+        int batch = settings.batchSize();
+        int stepsPerEpoch = (set.size() + batch - 1) / batch;
+        Tracker rate = settings.cosineEpochs() <= 0 ? Tracker.fixed(settings.learningRate())
+                : Tracker.cosine().setBaseValue(settings.learningRate()).optFinalValue(settings.learningRate() / 20)
+                        .setMaxUpdates(settings.cosineEpochs() * stepsPerEpoch).build();
+        TrainingSession session = new TrainingSession(student, objective, rate, 5f);
+        Random random = new Random(settings.seed());
+        double best = -1;
+        byte[] bestWeights = null;
+        long bestStep = 0;
+        int evaluations = 0;
+        int sinceBest = 0;
+        long steps = 0;
+        training:
+        for (int epoch = 0; epoch < settings.maxEpochs(); epoch++) {
+            List<int[]> batches = lengthBucketedBatches(set.texts(), batch, random);
+            for (int b = 0; b < batches.size(); b++) {
+                int[] slice = batches.get(b);
+                List<String> texts = new ArrayList<>(slice.length);
+                float[][] teacher = set.teacher() == null ? null : new float[slice.length][];
+                int[] gold = set.gold() == null ? null : new int[slice.length];
+                for (int k = 0; k < slice.length; k++) {
+                    int i = slice[k];
+                    texts.add(set.texts().get(i));
+                    if (teacher != null) {
+                        teacher[k] = set.teacher()[i];
+                    } else {
+                        gold[k] = set.gold()[i];
                     }
-                    session.step(texts, teacher, gold);
-                    steps++;
-                    boolean endOfData = epoch == settings.maxEpochs() - 1 && b == batches.size() - 1;
-                    if (steps % settings.evalEvery() == 0 || endOfData) {
-                        double dev = QuickTraining.accuracy(student, devTexts, devGold, 256);
-                        evaluations++;
-                        if (dev > best) {
-                            best = dev;
-                            bestWeights = student.weights();
-                            bestStep = steps;
-                            sinceBest = 0;
-                        } else if (++sinceBest >= settings.patience() && epoch >= settings.minEpochs()) {
-                            break training;
-                        }
+                }
+                session.step(texts, teacher, gold);
+                if (average != null) {
+                    average.update();
+                }
+                steps++;
+                boolean endOfData = epoch == settings.maxEpochs() - 1 && b == batches.size() - 1;
+                if (steps % settings.evalEvery() == 0 || endOfData) {
+                    double dev = QuickTraining.accuracy(evaluated, devTexts, devGold, 256);
+                    evaluations++;
+                    if (dev > best) {
+                        best = dev;
+                        bestWeights = evaluated.weights();
+                        bestStep = steps;
+                        sinceBest = 0;
+                    } else if (++sinceBest >= settings.patience() && epoch >= settings.minEpochs()) {
+                        break training;
                     }
                 }
             }
-            Student kept = Student.load(settings.architecture(), labels, tokenizer, bestWeights);
-            return new Outcome(kept, best, steps, (double) steps / stepsPerEpoch, evaluations, bestStep,
-                    (System.nanoTime() - started) / 1e9, set.size());
         }
+        Student kept = Student.load(settings.architecture(), labels, tokenizer, bestWeights);
+        return new Outcome(kept, best, steps, (double) steps / stepsPerEpoch, evaluations, bestStep,
+                (System.nanoTime() - started) / 1e9, set.size());
     }
 
     /**
