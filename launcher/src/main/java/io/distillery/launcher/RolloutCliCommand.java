@@ -59,7 +59,8 @@ final class RolloutCliCommand implements Callable<Integer> {
     @Option(names = "--fraction", description = "Canary traffic fraction, 0..1.")
     Double fraction;
 
-    @Option(names = "--lineage", defaultValue = "mlp-sentiment", description = "The student lineage (default ${DEFAULT-VALUE}).")
+    @Option(names = "--lineage", defaultValue = "bilstm-sentiment",
+            description = "The student lineage (default ${DEFAULT-VALUE}, the demo's student; the services' own default, as in docker-compose.yml, is mlp-sentiment).")
     String lineage;
 
     @Option(names = "--reason", defaultValue = "requested from the command line", description = "Why; kept on the event.")

@@ -25,21 +25,27 @@ public final class LocalServices {
 
     private static final Duration STOP_GRACE = Duration.ofSeconds(40);
 
-    /** A service: its module, default HTTP port and heap. */
+    /**
+     * A service: its module, default HTTP port, heap and CPU niceness. The trainer runs at a lower
+     * priority on a shared machine: the teacher's labels are what the whole loop waits for, and
+     * the trainer's rehearsal steps only fill the CPU time the others leave (README, demo figures).
+     */
     public enum Service {
-        AUGMENTER("augmenter-svc", 8181, "512m"),
-        TEACHER_LABELER("teacher-labeler-svc", 8182, "1g"),
-        STUDENT_TRAINER("student-trainer-svc", 8183, "1g"),
-        SERVING("serving-svc", 8184, "768m");
+        AUGMENTER("augmenter-svc", 8181, "512m", 0),
+        TEACHER_LABELER("teacher-labeler-svc", 8182, "1g", 0),
+        STUDENT_TRAINER("student-trainer-svc", 8183, "1g", 10),
+        SERVING("serving-svc", 8184, "768m", 0);
 
         private final String module;
         private final int defaultPort;
         private final String heap;
+        private final int niceness;
 
-        Service(String module, int defaultPort, String heap) {
+        Service(String module, int defaultPort, String heap, int niceness) {
             this.module = module;
             this.defaultPort = defaultPort;
             this.heap = heap;
+            this.niceness = niceness;
         }
 
         public String module() {
@@ -54,6 +60,11 @@ public final class LocalServices {
         /** The variable that sets its heap, e.g. DISTILLERY_SERVING_HEAP. */
         public String heapVariable() {
             return "DISTILLERY_" + name() + "_HEAP";
+        }
+
+        /** The variable that sets its niceness (0 = normal priority), e.g. DISTILLERY_STUDENT_TRAINER_NICE. */
+        public String niceVariable() {
+            return "DISTILLERY_" + name() + "_NICE";
         }
     }
 
@@ -126,7 +137,8 @@ public final class LocalServices {
         String heap = variables.getOrDefault(service.heapVariable(), service.heap);
         // The services are built for Java 17: the JVM running the launcher runs them.
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        processes.get(service).start(java, List.of("-Xmx" + heap, "-XX:+ExitOnOutOfMemoryError"),
+        int niceness = Integer.parseInt(variables.getOrDefault(service.niceVariable(), Integer.toString(service.niceness)).trim());
+        processes.get(service).start(niceness, java, List.of("-Xmx" + heap, "-XX:+ExitOnOutOfMemoryError"),
                 List.of("-jar", jar.toString()), env);
         return true;
     }

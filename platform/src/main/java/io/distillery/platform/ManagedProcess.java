@@ -59,7 +59,19 @@ final class ManagedProcess {
      * role's log file, stdin closed, and records the PID.
      */
     ProcessHandle start(Path javaExecutable, List<String> jvmArgs, List<String> mainAndArgs, Map<String, String> env) {
+        return start(0, javaExecutable, jvmArgs, mainAndArgs, env);
+    }
+
+    /**
+     * The same at a lower CPU priority: {@code nice -n niceness java ...} ({@code nice} execs java,
+     * so the recorded PID is java's).
+     */
+    ProcessHandle start(int niceness, Path javaExecutable, List<String> jvmArgs, List<String> mainAndArgs,
+                        Map<String, String> env) {
         List<String> command = new ArrayList<>();
+        if (niceness != 0) {
+            command.addAll(List.of("nice", "-n", Integer.toString(niceness)));
+        }
         command.add(javaExecutable.toString());
         command.add(ROLE_PROPERTY + role);
         // Which installation the process belongs to, for people (ps) and tests looking for leftovers.

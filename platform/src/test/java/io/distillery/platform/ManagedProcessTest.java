@@ -46,6 +46,25 @@ class ManagedProcessTest {
         }
     }
 
+    /** Started through nice: the PID recorded is java's own (nice execs it), at the lower priority. */
+    @Test
+    void aNiceProcessIsTrackedByItsOwnPidAtItsPriority() throws IOException {
+        ManagedProcess process = new ManagedProcess("sleeper", runDir);
+        ProcessHandle started = process.start(7, java(), List.of("-cp", System.getProperty("java.class.path")),
+                List.of(Sleeper.class.getName()), Map.of());
+        try {
+            assertEquals(started.pid(), process.running().orElseThrow().pid());
+            // /proc/PID/stat: field 19 is the nice value (fields after the parenthesised name, which may hold spaces)
+            String stat = Files.readString(Path.of("/proc", Long.toString(started.pid()), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            assertEquals("7", fields[16], stat);
+            assertTrue(process.stop(Duration.ofSeconds(10)));
+            assertFalse(started.isAlive());
+        } finally {
+            started.destroyForcibly();
+        }
+    }
+
     @Test
     void aPidFileOfAFinishedProcessIsStaleAndRemoved() throws IOException, InterruptedException {
         Process finished = new ProcessBuilder("true").start();

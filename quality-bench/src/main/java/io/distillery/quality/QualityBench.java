@@ -196,7 +196,8 @@ public final class QualityBench {
             if (!List.of("auto", "mse", "kl").contains(loss)) {
                 throw new IllegalArgumentException("--loss auto|mse|kl, not " + loss);
             }
-            if (loss.equals("auto") && !variants.contains("teacher_logits")) {
+            if (loss.equals("auto") && !variants.contains("teacher_logits")
+                    && (variants.contains("augmented") || variants.contains("unlabelled"))) {
                 throw new IllegalArgumentException("--loss auto chooses on teacher_logits' DEV accuracy: keep that variant or pass --loss");
             }
         }

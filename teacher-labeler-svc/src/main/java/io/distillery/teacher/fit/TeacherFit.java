@@ -42,7 +42,7 @@ import java.util.stream.Stream;
  * ({@link StudentEmbeddings}).
  *
  * <pre>
- * TeacherFit --output DIR [--encoder all|minilm-l6-q|minilm-l6|bge-small-en-v15|e5-small-v2[,...]]
+ * TeacherFit --output DIR [--encoder all|minilm-l6-q|minilm-l6|bge-small-en-v15|e5-small-v2|e5-small-v2-q[,...]]
  *            [--temperature 2.0] [--max-length 128] [--device auto|cpu|gpu]
  * </pre>
  */
