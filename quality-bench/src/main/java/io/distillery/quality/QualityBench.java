@@ -460,6 +460,7 @@ public final class QualityBench {
                 out.put("examples", outcome.examples());
                 out.put("epochs", round(outcome.epochs(), 2));
                 out.put("steps", outcome.steps());
+                out.put("skipped_batches", outcome.skippedBatches());
                 out.put("best_step", outcome.bestStep());
                 out.put("accuracy_ratio_to_teacher", round(test / teacherTest, 4));
                 out.put("speed_ratio_to_teacher", round(speed / teacherSpeed, 1));

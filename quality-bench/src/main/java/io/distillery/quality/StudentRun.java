@@ -35,7 +35,7 @@ final class StudentRun {
 
     /** What a run produced; {@code student} holds the kept (best DEV) weights and must be closed. */
     record Outcome(Student student, double devAccuracy, long steps, double epochs, int evaluations, long bestStep,
-                   double seconds, int examples) {
+                   double seconds, int examples, int skippedBatches) {
     }
 
     private StudentRun() {
@@ -73,6 +73,7 @@ final class StudentRun {
         int evaluations = 0;
         int sinceBest = 0;
         long steps = 0;
+        int skipped = 0;
         training:
         for (int epoch = 0; epoch < settings.maxEpochs(); epoch++) {
             List<int[]> batches = lengthBucketedBatches(set.texts(), batch, random);
@@ -90,7 +91,15 @@ final class StudentRun {
                         gold[k] = set.gold()[i];
                     }
                 }
-                session.step(texts, teacher, gold);
+                try {
+                    session.step(texts, teacher, gold);
+                } catch (IllegalStateException nonFinite) {
+                    // TrainingSession refused the batch (non-finite gradient norm) and left the weights
+                    // as they were: skip it, as the trainer service does, rather than lose the run.
+                    skipped++;
+                    Progress.log("  batch skipped: %s", nonFinite.getMessage());
+                    continue;
+                }
                 if (average != null) {
                     average.update();
                 }
@@ -110,9 +119,13 @@ final class StudentRun {
                 }
             }
         }
+        if (bestWeights == null) { // every evaluation point fell on a skipped batch
+            best = QuickTraining.accuracy(evaluated, devTexts, devGold, 256);
+            bestWeights = evaluated.weights();
+        }
         Student kept = Student.load(settings.architecture(), labels, tokenizer, bestWeights);
         return new Outcome(kept, best, steps, (double) steps / stepsPerEpoch, evaluations, bestStep,
-                (System.nanoTime() - started) / 1e9, set.size());
+                (System.nanoTime() - started) / 1e9, set.size(), skipped);
     }
 
     /**
