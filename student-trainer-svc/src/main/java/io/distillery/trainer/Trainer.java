@@ -10,10 +10,13 @@ import io.distillery.student.TrainingSession;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 
 /**
  * Continual distillation on one student, without Kafka: batches of fresh examples in, one
@@ -45,6 +48,9 @@ public final class Trainer implements AutoCloseable {
     public static final String EXAMPLES = "examples";
     public static final String STEPS = "steps";
 
+    /** Rehearsal batches are cut from one sample this many batches large (see {@link #rehearse}). */
+    static final int REHEARSAL_POOL_BATCHES = 16;
+
     private final Student student;
     private final TrainerSettings settings;
     private final LearningRateSchedule schedule;
@@ -53,6 +59,8 @@ public final class Trainer implements AutoCloseable {
     private final DevSet dev;
     private final Position position;
     private final ArrayDeque<Boolean> agreements = new ArrayDeque<>();
+    private final ArrayDeque<List<Example>> rehearsalBatches = new ArrayDeque<>();
+    private final Random rehearsalOrder;
     private int agreeing;
     private String parentId;
     private double devAccuracy = Double.NaN;
@@ -69,6 +77,7 @@ public final class Trainer implements AutoCloseable {
         this.schedule = settings.schedule().continuingAfter(position.steps());
         this.session = new TrainingSession(student, settings.loss(), schedule, settings.maxGradNorm());
         this.replay = new ReplayBuffer<>(settings.replayCapacity(), settings.seed() ^ position.steps());
+        this.rehearsalOrder = new Random(settings.seed() ^ position.steps() ^ 0x5DEECE66DL);
     }
 
     /** A new lineage: freshly initialised weights, position zero. */
@@ -125,13 +134,36 @@ public final class Trainer implements AutoCloseable {
      * time this way, so each labelled example is learnt from more than once, as over epochs. The
      * data position does not move; the step count does (the learning-rate schedule counts
      * optimiser steps, and resumes from it).
+     *
+     * <p>The batches are cut from one sample of {@value #REHEARSAL_POOL_BATCHES} batches sorted by
+     * length ({@link #bucketByLength}) and taken in a random order, one per call: a BiLSTM pays for
+     * every padded step, and a random batch pads its short texts to its longest.
      */
     public Optional<StepResult> rehearse(int size) {
         if (size <= 0 || replay.size() < size) {
             return Optional.empty();
         }
-        List<Example> batch = replay.sample(size);
+        if (rehearsalBatches.isEmpty() || rehearsalBatches.peekFirst().size() != size) {
+            rehearsalBatches.clear();
+            rehearsalBatches.addAll(bucketByLength(replay.sample(size * REHEARSAL_POOL_BATCHES), size, rehearsalOrder));
+        }
+        List<Example> batch = rehearsalBatches.removeFirst();
         return Optional.of(stepped(optimise(batch), 0, batch.size()));
+    }
+
+    /**
+     * {@code pool} sorted by text length (characters: a cheap stand-in for tokens) and cut into
+     * batches of {@code size}, in a random order; a remainder smaller than a batch is dropped.
+     */
+    static List<List<Example>> bucketByLength(List<Example> pool, int size, Random order) {
+        List<Example> sorted = new ArrayList<>(pool);
+        sorted.sort(Comparator.comparingInt(e -> e.text().length()));
+        List<List<Example>> batches = new ArrayList<>();
+        for (int from = 0; from + size <= sorted.size(); from += size) {
+            batches.add(List.copyOf(sorted.subList(from, from + size)));
+        }
+        Collections.shuffle(batches, order);
+        return batches;
     }
 
     /** Forward, loss, backward, update on {@code batch}; the loss before the update. */

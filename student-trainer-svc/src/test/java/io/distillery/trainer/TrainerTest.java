@@ -1,6 +1,7 @@
 package io.distillery.trainer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,8 +13,11 @@ import io.distillery.student.Architecture;
 import io.distillery.student.DistillationLoss;
 import io.distillery.trainer.LearningRateSchedule.Decay;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class TrainerTest {
@@ -142,6 +146,27 @@ class TrainerTest {
             assertTrue(errorAfter < 0.8 * errorBefore, errorBefore + " -> " + errorAfter);
             assertTrue(trainer.rehearse(0).isEmpty());
         }
+    }
+
+    @Test
+    void rehearsalBatchesAreRunsOfSimilarLengthInARandomOrder() {
+        List<Example> pool = new ArrayList<>();
+        Random lengths = new Random(3);
+        for (int i = 0; i < 16 * 8 + 5; i++) {
+            pool.add(new Example("x".repeat(1 + lengths.nextInt(200)), new float[] {0, 1}, -1, 0, "text.labeled", 0, i));
+        }
+        List<List<Example>> batches = Trainer.bucketByLength(pool, 8, new Random(1));
+        assertEquals(16, batches.size(), "the remainder of 5 is dropped");
+        batches.forEach(b -> assertEquals(8, b.size()));
+        List<List<Example>> byLength = new ArrayList<>(batches);
+        byLength.sort(Comparator.comparingInt(b -> b.get(0).text().length()));
+        for (int i = 1; i < byLength.size(); i++) {
+            int previousLongest = byLength.get(i - 1).stream().mapToInt(e -> e.text().length()).max().orElseThrow();
+            int shortest = byLength.get(i).stream().mapToInt(e -> e.text().length()).min().orElseThrow();
+            assertTrue(previousLongest <= shortest, "batch " + i + " overlaps the one before in length");
+        }
+        assertNotEquals(byLength, batches, "taken in a random order, not shortest first");
+        assertEquals(128, batches.stream().flatMap(List::stream).map(Example::offset).distinct().count(), "no example twice");
     }
 
     /** Mean squared distance between the student's and the teacher's logits. */

@@ -42,7 +42,7 @@ import java.util.stream.Stream;
  * ({@link StudentEmbeddings}).
  *
  * <pre>
- * TeacherFit --output DIR [--encoder all|minilm-l6-q|minilm-l6|bge-small-en-v15|e5-small-v2|e5-small-v2-q[,...]]
+ * TeacherFit --output DIR [--encoder default|all|minilm-l6-q|minilm-l6|bge-small-en-v15|e5-small-v2|e5-small-v2-q[,...]]
  *            [--temperature 2.0] [--max-length 128] [--device auto|cpu|gpu]
  * </pre>
  */
@@ -55,13 +55,13 @@ public final class TeacherFit {
 
     private final Options options;
 
-    /** Command-line options. */
+    /** Command-line options; no encoders means the device's default ({@link PretrainedEncoder#defaultFor}). */
     record Options(Path output, List<PretrainedEncoder> encoders, double temperature, int maxLength,
                    DeviceChoice device) {
 
         static Options parse(String[] args) {
             Path output = null;
-            List<PretrainedEncoder> encoders = List.of(PretrainedEncoder.values());
+            List<PretrainedEncoder> encoders = List.of();
             double temperature = 2.0;
             int maxLength = 128;
             DeviceChoice device = DeviceChoice.AUTO;
@@ -73,8 +73,11 @@ public final class TeacherFit {
                 String value = args[++i];
                 switch (flag) {
                     case "--output" -> output = Path.of(value).toAbsolutePath();
-                    case "--encoder" -> encoders = value.equals("all") ? encoders
-                            : Arrays.stream(value.split(",")).map(PretrainedEncoder::fromCli).toList();
+                    case "--encoder" -> encoders = switch (value) {
+                        case "default" -> List.of();
+                        case "all" -> List.of(PretrainedEncoder.values());
+                        default -> Arrays.stream(value.split(",")).map(PretrainedEncoder::fromCli).toList();
+                    };
                     case "--temperature" -> temperature = Double.parseDouble(value);
                     case "--max-length" -> maxLength = Integer.parseInt(value);
                     case "--device" -> device = DeviceChoice.parse(value);
@@ -112,7 +115,7 @@ public final class TeacherFit {
             options = Options.parse(args);
         } catch (IllegalArgumentException e) {
             System.err.println("teacher fit: " + e.getMessage());
-            System.err.println("usage: TeacherFit --output DIR [--encoder all|" + PretrainedEncoder.names().replace(", ", "|")
+            System.err.println("usage: TeacherFit --output DIR [--encoder default|all|" + PretrainedEncoder.names().replace(", ", "|")
                     + "[,...]] [--temperature 2.0] [--max-length 128] [--device auto|cpu|gpu]");
             System.exit(2);
             return;
@@ -132,7 +135,10 @@ public final class TeacherFit {
         Path staging = Files.createTempDirectory(options.output().getParent(), ".teacher-fit-");
         try {
             List<Candidate> candidates = new ArrayList<>();
-            for (PretrainedEncoder encoder : options.encoders()) {
+            List<PretrainedEncoder> encoders = options.encoders().isEmpty()
+                    ? List.of(PretrainedEncoder.defaultFor(options.device().resolve(TeacherEngine.ONNX)))
+                    : options.encoders();
+            for (PretrainedEncoder encoder : encoders) {
                 Candidate candidate = fitEncoder(encoder, staging.resolve(encoder.cliName()), data);
                 candidates.add(candidate);
                 System.out.printf(Locale.ROOT,
