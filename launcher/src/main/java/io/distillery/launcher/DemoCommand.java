@@ -61,12 +61,13 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the summary as one JSON object (the live view goes to stderr).")
     boolean json;
 
-    // The teacher is the bottleneck on a small CPU (about 180 sentences/s alone on 2 quiet cores).
-    // With the trainer at a lower priority (LocalServices) it labels ~65/s beside everything else:
-    // 15 texts/s with 3 variants each, plus escalations, keeps it up (freshness under a second)
-    // and fed the BiLSTM 38,600 examples in 10 minutes, best dev 88.1 % (10 texts/s: 85.8 %;
-    // 25 texts/s outran the teacher, 91.0 % but three minutes behind the stream; README).
-    @Option(names = "--rate", defaultValue = "15", description = "Raw texts produced per second (default ${DEFAULT-VALUE}).")
+    // The teacher is the bottleneck on a small CPU. The int8 teacher `teacher fit` makes on a CPU
+    // labels ~110/s beside everything else on 2 cores (the trainer at a lower priority,
+    // LocalServices): 25 texts/s with 3 variants each, plus escalations, keeps it up (freshness
+    // under a second) and fed the BiLSTM 65,000 examples in 10 minutes, best dev 91.6 %; 15/s
+    // gave 88.4–89.4 % (fewer distinct texts), 30/s with 2 variants 89.0 % (the trainer fell
+    // behind); README.
+    @Option(names = "--rate", defaultValue = "25", description = "Raw texts produced per second (default ${DEFAULT-VALUE}).")
     double rate;
 
     @Option(names = "--sources", split = ",", defaultValue = "uci,snippets,reviews,tweets",
@@ -97,7 +98,8 @@ final class DemoCommand implements Callable<Integer> {
      * sees the student improve and get promoted; a replay buffer that holds every example of a
      * ten-minute run (100,000; the trainer rehearses on it while it waits for the teacher); and the
      * student, sized as the quality bench measured best (./distillery bench quality): the BiLSTM
-     * (the default: 85.8–88.1 % dev in ten minutes against the MLP's 83.9–85.2 %, README) at 64-d
+     * (the default: 85.8–88.1 % dev in ten minutes against the MLP's 83.9–85.2 % with the fp32
+     * teacher at 10–15 texts/s, README) at 64-d
      * embeddings, hidden 128, classifier 128 (seed 001's 300/300/400 trains and serves several
      * times slower on a small CPU), or the MLP at hidden 256, each in a lineage of its own.
      */
