@@ -77,6 +77,7 @@ public final class Trainer implements AutoCloseable {
         this.schedule = settings.schedule().continuingAfter(position.steps());
         this.session = new TrainingSession(student, settings.loss(), schedule, settings.maxGradNorm());
         this.replay = new ReplayBuffer<>(settings.replayCapacity(), settings.seed() ^ position.steps());
+        // a seed other than the buffer's, so the batch order is not tied to the buffer's draws
         this.rehearsalOrder = new Random(settings.seed() ^ position.steps() ^ 0x5DEECE66DL);
     }
 
