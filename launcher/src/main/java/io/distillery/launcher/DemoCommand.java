@@ -65,7 +65,7 @@ final class DemoCommand implements Callable<Integer> {
     // labels ~110/s beside everything else on 2 cores (the trainer at a lower priority,
     // LocalServices): 25 texts/s with 3 variants each, plus escalations, keeps it up (freshness
     // under a second) and fed the BiLSTM ~65,000 examples in 10 minutes, best dev 90.0–91.6 % in
-    // two runs; 15/s gave 88.4–89.4 % (fewer distinct texts), 30/s with 2 variants 89.0 % (the
+    // three runs; 15/s gave 88.4–89.4 % (fewer distinct texts), 30/s with 2 variants 89.0 % (the
     // trainer fell behind); README.
     @Option(names = "--rate", defaultValue = "25", description = "Raw texts produced per second (default ${DEFAULT-VALUE}).")
     double rate;
