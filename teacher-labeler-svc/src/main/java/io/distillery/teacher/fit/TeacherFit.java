@@ -135,11 +135,13 @@ public final class TeacherFit {
         Path staging = Files.createTempDirectory(options.output().getParent(), ".teacher-fit-");
         try {
             List<Candidate> candidates = new ArrayList<>();
+            // Resolved once: the CPU build of ONNX Runtime logs a CUDA warning on every GPU query.
+            Device device = options.device().resolve(TeacherEngine.ONNX);
             List<PretrainedEncoder> encoders = options.encoders().isEmpty()
-                    ? List.of(PretrainedEncoder.defaultFor(options.device().resolve(TeacherEngine.ONNX)))
+                    ? List.of(PretrainedEncoder.defaultFor(device))
                     : options.encoders();
             for (PretrainedEncoder encoder : encoders) {
-                Candidate candidate = fitEncoder(encoder, staging.resolve(encoder.cliName()), data);
+                Candidate candidate = fitEncoder(encoder, device, staging.resolve(encoder.cliName()), data);
                 candidates.add(candidate);
                 System.out.printf(Locale.ROOT,
                         "encoder=%-16s pooling=%-4s l2=%-6s train=%.2f%% dev=%.2f%% test=%.2f%% (%.0f sentences/s)%n",
@@ -160,12 +162,12 @@ public final class TeacherFit {
         }
     }
 
-    private Candidate fitEncoder(PretrainedEncoder encoder, Path bundle, Map<Split, Labelled> data) throws Exception {
+    private Candidate fitEncoder(PretrainedEncoder encoder, Device device, Path bundle, Map<Split, Labelled> data)
+            throws Exception {
         encoder.copyTo(bundle);
         Map<Split, float[][]> features = new EnumMap<>(Split.class);
         long started = System.nanoTime();
         int embedded = 0;
-        Device device = options.device().resolve(TeacherEngine.ONNX);
         try (HuggingFaceTokenizer tokenizer = TeacherTranslator.tokenizer(
                 bundle.resolve(PretrainedEncoder.TOKENIZER_FILE), options.maxLength());
              ZooModel<String, float[]> model = ModelLoader.load(TeacherEngine.ONNX,
