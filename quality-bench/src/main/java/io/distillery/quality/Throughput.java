@@ -2,11 +2,18 @@ package io.distillery.quality;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Sentences per second of a batch function over fixed texts (end to end: tokenisation included),
  * batches taken in turn, wrapping around: two warm-up batches, then at least {@code minSeconds} and
- * one full pass over the texts.
+ * one full pass over the texts. With several workers (threads), each takes its own batches in
+ * turn (worker {@code w} starts {@code w} batches in), all start timing once every one has warmed
+ * up, and the rate is all their sentences over the time until the last one stops.
  */
 final class Throughput {
 
@@ -19,21 +26,55 @@ final class Throughput {
 
     static double sentencesPerSecond(List<String> texts, int batchSize, double minSeconds, BatchFunction function)
             throws Exception {
-        int cursor = 0;
-        for (int i = 0; i < 2; i++) {
-            function.apply(slice(texts, cursor, batchSize));
-            cursor += batchSize;
+        return sentencesPerSecond(texts, batchSize, minSeconds, 1, function);
+    }
+
+    static double sentencesPerSecond(List<String> texts, int batchSize, double minSeconds, int workers, BatchFunction function)
+            throws Exception {
+        if (workers < 1) {
+            throw new IllegalArgumentException("workers must be >= 1, was " + workers);
         }
+        // every worker warms up, then all start timing together
+        AtomicLong started = new AtomicLong();
+        CyclicBarrier warm = new CyclicBarrier(workers, () -> started.set(System.nanoTime()));
+        ExecutorService pool = Executors.newFixedThreadPool(workers);
+        try {
+            List<Future<Long>> results = new ArrayList<>(workers);
+            for (int w = 0; w < workers; w++) {
+                int first = w * batchSize;
+                results.add(pool.submit(() -> run(texts, batchSize, minSeconds, first, warm, started, function)));
+            }
+            long sentences = 0;
+            for (Future<Long> result : results) {
+                sentences += result.get();
+            }
+            return sentences / ((System.nanoTime() - started.get()) / 1e9);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** One worker: two warm-up batches, then batches until {@code minSeconds} and a full pass; the sentences timed. */
+    private static long run(List<String> texts, int batchSize, double minSeconds, int firstBatch, CyclicBarrier warm,
+                            AtomicLong started, BatchFunction function) throws Exception {
+        int cursor = firstBatch;
+        try {
+            for (int i = 0; i < 2; i++) {
+                function.apply(slice(texts, cursor, batchSize));
+                cursor += batchSize;
+            }
+        } catch (Exception | Error e) {
+            warm.reset(); // the others are not left waiting for this one
+            throw e;
+        }
+        warm.await();
         long done = 0;
-        long started = System.nanoTime();
-        double seconds;
         do {
             function.apply(slice(texts, cursor, batchSize));
             cursor += batchSize;
             done += batchSize;
-            seconds = (System.nanoTime() - started) / 1e9;
-        } while (seconds < minSeconds || done < texts.size());
-        return done / seconds;
+        } while ((System.nanoTime() - started.get()) / 1e9 < minSeconds || done < texts.size());
+        return done;
     }
 
     static List<String> slice(List<String> texts, int from, int size) {

@@ -69,8 +69,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *   <li>{@code inprocess_mlp}, {@code inprocess_bilstm}: {@link StudentModel#predict} (serving's code
  *       path: checkpoint → CheckpointCodec → Student.probabilities) with MiniLM's tokenizer and the
  *       default architectures (seed 001's BiLSTM, 300x300x400), and {@code inprocess_bilstm_<shape>}
- *       for each other {@code --bilstm-shapes} entry (embedding x hidden x classifier: 64x128x128 is
- *       the BiLSTM the quality bench and the demo distil), batch 1 (latency) and batch 32 (throughput), after a warm-up; plus a
+ *       for each other {@code --bilstm-shapes} entry (embedding x hidden x classifier: 64x64x64 is
+ *       the BiLSTM the quality bench and the demo distil, 64x128x128 the one before session 11), batch 1 (latency) and batch 32 (throughput), after a warm-up; plus a
  *       {@code _profile} line splitting batch 1 into tokenizer, NDArray creation and forward;</li>
  *   <li>{@code rest}: {@code POST /predict} on the packaged jar (own JVM) under Debian's {@code wrk}
  *       (second process), with a trained checkpoint live; {@code rest_swap}: the same while a second
@@ -88,7 +88,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * <pre>
  * --jar serving-svc/target/quarkus-app/quarkus-run.jar [--only inprocess,rest,rollback,kafka] [--seconds 8]
  * [--wrk-seconds 20] [--swap-wrk-seconds 40] [--connections 8] [--rate 1000] [--e2e-seconds 20]
- * [--bilstm-shapes 300x300x400,64x128x128] [--e2e-warmup 5] [--e2e-prewarm 20] [--fetch-waits 10,500] [--max-batch-sizes 64,32]
+ * [--bilstm-shapes 300x300x400,64x128x128,64x64x64] [--e2e-warmup 5] [--e2e-prewarm 20] [--fetch-waits 10,500] [--max-batch-sizes 64,32]
  * [--rollback-rounds 5]
  * </pre>
  */
@@ -122,7 +122,7 @@ public final class ServingBench {
         if (only.contains("inprocess")) {
             inProcess("inprocess_mlp", Architecture.mlp(tokenizer.vocabSize(), 2), tokenizer, texts, seconds);
             Architecture seed001 = Architecture.bilstm(tokenizer.vocabSize(), 2);
-            for (String shape : option(args, "--bilstm-shapes", "300x300x400,64x128x128").split(",")) {
+            for (String shape : option(args, "--bilstm-shapes", "300x300x400,64x128x128,64x64x64").split(",")) {
                 int[] sizes = Arrays.stream(shape.split("x")).mapToInt(Integer::parseInt).toArray();
                 if (sizes.length != 3) {
                     throw new IllegalArgumentException("--bilstm-shapes takes embedding x hidden x classifier, e.g. 64x128x128, not " + shape);
