@@ -33,9 +33,15 @@ public final class Augmenter {
      * pairwise distinct and different from the original, numbered in the order they were found.
      */
     public List<Variant> augment(TaggedText text, Random random) {
+        return augment(text, null, random);
+    }
+
+    /** As {@link #augment(TaggedText, Random)}, with n_iter for a text of {@code source} (null: none). */
+    public List<Variant> augment(TaggedText text, String source, Random random) {
         Objects.requireNonNull(random, "random");
         String original = text.text();
-        int wanted = settings.nIter();
+        int wanted = settings.nIterFor(source);
+        int attempts = settings.maxAttemptsFor(source);
         List<Variant> variants = new ArrayList<>(wanted + 1);
         variants.add(new Variant(0, original, ORIGINAL));
         if (text.size() == 0) {
@@ -43,7 +49,7 @@ public final class Augmenter {
         }
         Set<String> seen = new HashSet<>(2 * wanted + 2);
         seen.add(original);
-        for (int attempt = 0; attempt < settings.maxAttempts() && variants.size() <= wanted; attempt++) {
+        for (int attempt = 0; attempt < attempts && variants.size() <= wanted; attempt++) {
             VariantSampler.Sample sample = sampler.draw(text, random);
             if (sample.isUnchanged()) {
                 continue; // it is the original: no need to build its text

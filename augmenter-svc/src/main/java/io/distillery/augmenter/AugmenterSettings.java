@@ -1,5 +1,9 @@
 package io.distillery.augmenter;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
 /**
  * Every knob of the augmenter (Tang et al. 2019, "Distilling Task-Specific Knowledge from BERT into
  * Simple Neural Networks", section 3.2), validated on construction.
@@ -29,6 +33,9 @@ package io.distillery.augmenter;
  * @param lowercase      lowercase the output (the paper's teacher was uncased BERT); tagging always
  *                       sees the original case, which it needs
  * @param posWordsPerTag memory bound of the POS dictionary: most words kept per tag
+ * @param nIterBySource  n_iter for texts of the named sources ({@code RawText.source}), the others
+ *                       taking {@code nIter}: Tang et al. augment the small in-domain transfer set,
+ *                       while a large unlabelled corpus is worth more as it is (quality bench)
  */
 public record AugmenterSettings(
         double pMask,
@@ -42,7 +49,8 @@ public record AugmenterSettings(
         int maxTokens,
         int maxAttempts,
         boolean lowercase,
-        int posWordsPerTag) {
+        int posWordsPerTag,
+        Map<String, Integer> nIterBySource) {
 
     public static final double DEFAULT_P_MASK = 0.1;
     public static final double DEFAULT_P_POS = 0.1;
@@ -77,6 +85,60 @@ public record AugmenterSettings(
         requireAtLeast("max_attempts", maxAttempts, nIter);
         requireAtLeast("pos_words_per_tag", posWordsPerTag, 1);
         requireMaskToken(maskToken);
+        nIterBySource = Map.copyOf(Objects.requireNonNull(nIterBySource, "nIterBySource"));
+        nIterBySource.forEach((source, n) -> {
+            if (source.isBlank()) {
+                throw new IllegalArgumentException("n_iter by source: a source name must not be blank");
+            }
+            requireAtLeast("n_iter of source " + source, n, 0);
+        });
+    }
+
+    /** The variants wanted for a text of {@code source} (null: no source). */
+    public int nIterFor(String source) {
+        return source == null ? nIter : nIterBySource.getOrDefault(source, nIter);
+    }
+
+    /**
+     * Draws allowed for a text of {@code source}: max_attempts is set for n_iter, so a source with
+     * its own n_iter gets proportionally many (at least max_attempts).
+     */
+    public int maxAttemptsFor(String source) {
+        int wanted = nIterFor(source);
+        if (wanted <= nIter) {
+            return maxAttempts;
+        }
+        return (int) Math.min(Integer.MAX_VALUE, (long) maxAttempts * wanted / Math.max(1, nIter));
+    }
+
+    /**
+     * Parses {@code source=n_iter} pairs separated by commas ({@code "uci=15,tweets=0"}); blank
+     * gives none.
+     */
+    public static Map<String, Integer> parseNIterBySource(String pairs) {
+        Map<String, Integer> bySource = new LinkedHashMap<>();
+        if (pairs == null || pairs.isBlank()) {
+            return bySource;
+        }
+        for (String pair : pairs.split(",")) {
+            String[] parts = pair.split("=", -1);
+            if (parts.length != 2 || parts[0].isBlank()) {
+                throw new IllegalArgumentException("n_iter by source takes source=n_iter pairs separated by commas"
+                        + " (e.g. uci=15,tweets=0), not " + quote(pair.strip()));
+            }
+            String source = parts[0].strip();
+            int n;
+            try {
+                n = Integer.parseInt(parts[1].strip());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("n_iter of source " + source + " must be a whole number, not "
+                        + quote(parts[1].strip()), e);
+            }
+            if (bySource.put(source, n) != null) {
+                throw new IllegalArgumentException("n_iter by source names " + source + " twice");
+            }
+        }
+        return bySource;
     }
 
     /** The paper's settings. */
@@ -94,7 +156,7 @@ public record AugmenterSettings(
                 .pMask(pMask).pPos(pPos).pNgram(pNgram).maxNgram(maxNgram).nIter(nIter)
                 .maskToken(maskToken).ngramMode(ngramMode).maxTextChars(maxTextChars)
                 .maxTokens(maxTokens).maxAttempts(maxAttempts).lowercase(lowercase)
-                .posWordsPerTag(posWordsPerTag);
+                .posWordsPerTag(posWordsPerTag).nIterBySource(nIterBySource);
     }
 
     private static void requireProbability(String name, double p) {
@@ -146,6 +208,7 @@ public record AugmenterSettings(
         private Integer maxAttempts; // null: follows nIter
         private boolean lowercase = DEFAULT_LOWERCASE;
         private int posWordsPerTag = DEFAULT_POS_WORDS_PER_TAG;
+        private Map<String, Integer> nIterBySource = Map.of();
 
         private Builder() {
         }
@@ -162,13 +225,14 @@ public record AugmenterSettings(
         public Builder maxAttempts(int v) { maxAttempts = v; return this; }
         public Builder lowercase(boolean v) { lowercase = v; return this; }
         public Builder posWordsPerTag(int v) { posWordsPerTag = v; return this; }
+        public Builder nIterBySource(Map<String, Integer> v) { nIterBySource = v; return this; }
 
         public AugmenterSettings build() {
             int attempts = maxAttempts != null
                     ? maxAttempts
                     : (int) Math.min(Integer.MAX_VALUE, (long) Math.max(1, nIter) * DEFAULT_ATTEMPTS_PER_VARIANT);
             return new AugmenterSettings(pMask, pPos, pNgram, maxNgram, nIter, maskToken, ngramMode,
-                    maxTextChars, maxTokens, attempts, lowercase, posWordsPerTag);
+                    maxTextChars, maxTokens, attempts, lowercase, posWordsPerTag, nIterBySource);
         }
     }
 }

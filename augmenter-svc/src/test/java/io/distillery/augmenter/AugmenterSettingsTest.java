@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -53,7 +54,9 @@ class AugmenterSettingsTest {
                 Arguments.of((UnaryOperator<AugmenterSettings.Builder>) b -> b.nIter(20).maxAttempts(19), "max_attempts"),
                 Arguments.of((UnaryOperator<AugmenterSettings.Builder>) b -> b.posWordsPerTag(0), "pos_words_per_tag"),
                 Arguments.of((UnaryOperator<AugmenterSettings.Builder>) b -> b.maskToken(null), "mask token"),
-                Arguments.of((UnaryOperator<AugmenterSettings.Builder>) b -> b.maskToken(" "), "mask token"));
+                Arguments.of((UnaryOperator<AugmenterSettings.Builder>) b -> b.maskToken(" "), "mask token"),
+                Arguments.of((UnaryOperator<AugmenterSettings.Builder>) b -> b.nIterBySource(Map.of("uci", -1)), "n_iter of source uci"),
+                Arguments.of((UnaryOperator<AugmenterSettings.Builder>) b -> b.nIterBySource(Map.of(" ", 3)), "source name"));
     }
 
     @ParameterizedTest(name = "{1}")
@@ -79,5 +82,35 @@ class AugmenterSettingsTest {
         AugmenterSettings.builder().pMask(0).pPos(1).pNgram(1).build();
         AugmenterSettings.builder().pMask(0.5).pPos(0.5).build();
         AugmenterSettings.builder().nIter(0).maxAttempts(0).build();
+    }
+
+    @Test
+    void namedSourcesTakeTheirOwnNIterAndProportionalAttempts() {
+        AugmenterSettings s = AugmenterSettings.builder().nIter(1)
+                .nIterBySource(AugmenterSettings.parseNIterBySource(" uci = 15 ,tweets=0")).build();
+        assertEquals(Map.of("uci", 15, "tweets", 0), s.nIterBySource());
+        assertEquals(15, s.nIterFor("uci"));
+        assertEquals(0, s.nIterFor("tweets"));
+        assertEquals(1, s.nIterFor("reviews"));
+        assertEquals(1, s.nIterFor(null));
+        assertEquals(10, s.maxAttemptsFor("reviews"));
+        assertEquals(150, s.maxAttemptsFor("uci"), "ten draws per wanted variant, as for n_iter");
+        assertEquals(10, s.maxAttemptsFor("tweets"));
+        assertEquals(s, s.toBuilder().build());
+    }
+
+    @Test
+    void noPairsIsNoOverride() {
+        assertEquals(Map.of(), AugmenterSettings.parseNIterBySource(""));
+        assertEquals(Map.of(), AugmenterSettings.parseNIterBySource(null));
+        assertEquals(Map.of(), AugmenterSettings.defaults().nIterBySource());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"uci", "uci=", "=3", "uci=three", "uci=1=2", "uci=2,uci=3"})
+    void malformedPairsAreRefusedSayingWhy(String pairs) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> AugmenterSettings.parseNIterBySource(pairs));
+        assertTrue(e.getMessage().contains("n_iter"), e.getMessage());
     }
 }

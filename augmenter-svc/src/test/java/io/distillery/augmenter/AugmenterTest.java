@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -34,6 +35,19 @@ class AugmenterTest {
             assertFalse(v.operations().isEmpty());
             assertFalse(v.operations().contains(Operation.ORIGINAL));
         }
+    }
+
+    @Test
+    void aSourceWithItsOwnNIterGetsThatManyVariants() {
+        Augmenter bySource = new Augmenter(settings.toBuilder().nIter(1).nIterBySource(Map.of("uci", 12, "tweets", 0)).build(),
+                Fixtures.dictionary());
+        TaggedText text = Fixtures.text(20);
+        assertEquals(1 + 12, bySource.augment(text, "uci", new Random(1)).size());
+        assertEquals(1, bySource.augment(text, "tweets", new Random(1)).size());
+        assertEquals(1 + 1, bySource.augment(text, "reviews", new Random(1)).size());
+        assertEquals(1 + 1, bySource.augment(text, new Random(1)).size());
+        // the same draws: the source's variants begin with the default's
+        assertEquals(bySource.augment(text, "reviews", new Random(1)), bySource.augment(text, "uci", new Random(1)).subList(0, 2));
     }
 
     @Test

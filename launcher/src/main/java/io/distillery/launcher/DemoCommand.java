@@ -66,7 +66,8 @@ final class DemoCommand implements Callable<Integer> {
     // LocalServices): 25 texts/s with 3 variants each, plus escalations, keeps it up (freshness
     // under a second) and fed the BiLSTM ~65,000 examples in 10 minutes, best dev 90.0–91.6 % in
     // three runs; 15/s gave 88.4–89.4 % (fewer distinct texts), 30/s with 2 variants 89.0 % (the
-    // trainer fell behind); README.
+    // trainer fell behind), 40/s with 1 variant 90.3 %, and the quality bench's recipe (the UCI
+    // sentences 15 variants, the rest none, 20/s) 89.0 %; README.
     @Option(names = "--rate", defaultValue = "25", description = "Raw texts produced per second (default ${DEFAULT-VALUE}).")
     double rate;
 
@@ -77,6 +78,11 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--augmentations", defaultValue = "3",
             description = "Augmented variants per raw text (Tang et al. use 20; fewer keep the teacher up with the stream on a small CPU; default ${DEFAULT-VALUE}).")
     int augmentations;
+
+    @Option(names = "--augmentations-by-source", defaultValue = "",
+            description = "Augmented variants per raw text of the named sources instead, source=count pairs separated by commas"
+                    + " (e.g. uci=15; default none).")
+    String augmentationsBySource;
 
     @Option(names = "--student", defaultValue = "bilstm",
             description = "The student the trainer distils: mlp or bilstm (default ${DEFAULT-VALUE}; README, quality section).")
@@ -99,11 +105,13 @@ final class DemoCommand implements Callable<Integer> {
      * ten-minute run (100,000; the trainer rehearses on it while it waits for the teacher); and the
      * student, sized as the quality bench measured best (./distillery bench quality): the BiLSTM
      * (the default: 85.8–88.1 % dev in ten minutes against the MLP's 83.9–85.2 % with the fp32
-     * teacher at 10–15 texts/s, README) at 64-d
-     * embeddings, hidden 128, classifier 128 (seed 001's 300/300/400 trains and serves several
-     * times slower on a small CPU), or the MLP at hidden 256, each in a lineage of its own.
+     * teacher at 10–15 texts/s, README) at 64-d embeddings, hidden 64, classifier 64 (in the
+     * quality bench as accurate as 128/128 and 2.5 times as fast; here it takes twice the steps in
+     * the trainer's share of the CPU, for the same dev accuracy; seed 001's 300/300/400 trains and
+     * serves several times slower on a small CPU), or the MLP at hidden 256, each in a lineage of
+     * its own.
      */
-    static Map<Service, Map<String, String>> demoSettings(String student, int augmentations) {
+    static Map<Service, Map<String, String>> demoSettings(String student, int augmentations, String augmentationsBySource) {
         Map<String, String> trainer = new HashMap<>(Map.of("DISTILLERY_TRAINER_CHECKPOINT_EVERY", "60s",
                 "DISTILLERY_TRAINER_CHECKPOINT_EVERY_STEPS", "300", "DISTILLERY_TRAINER_REPLAY_SIZE", "100000"));
         Map<String, String> serving = new HashMap<>();
@@ -111,7 +119,7 @@ final class DemoCommand implements Callable<Integer> {
             case "mlp" -> trainer.put("DISTILLERY_TRAINER_MODEL_HIDDEN_SIZE", "256");
             case "bilstm" -> {
                 trainer.putAll(Map.of("DISTILLERY_TRAINER_MODEL_ARCHITECTURE", "BILSTM", "DISTILLERY_TRAINER_MODEL_EMBEDDING_SIZE", "64",
-                        "DISTILLERY_TRAINER_MODEL_HIDDEN_SIZE", "128", "DISTILLERY_TRAINER_MODEL_CLASSIFIER_HIDDEN_SIZE", "128",
+                        "DISTILLERY_TRAINER_MODEL_HIDDEN_SIZE", "64", "DISTILLERY_TRAINER_MODEL_CLASSIFIER_HIDDEN_SIZE", "64",
                         "DISTILLERY_TRAINER_LINEAGE", "bilstm-sentiment"));
                 // what the quality bench chose on DEV for this student: KL at T=2, a fixed rate, clipping at 5
                 trainer.putAll(Map.of("DISTILLERY_TRAINER_LOSS", "KL", "DISTILLERY_TRAINER_DECAY", "CONSTANT",
@@ -120,8 +128,11 @@ final class DemoCommand implements Callable<Integer> {
             }
             default -> throw new IllegalArgumentException("--student mlp|bilstm, not " + student);
         }
-        return Map.of(Service.AUGMENTER, Map.of("DISTILLERY_AUGMENTER_N_ITER", Integer.toString(augmentations)),
-                Service.STUDENT_TRAINER, trainer, Service.SERVING, serving);
+        Map<String, String> augmenter = new HashMap<>(Map.of("DISTILLERY_AUGMENTER_N_ITER", Integer.toString(augmentations)));
+        if (!augmentationsBySource.isBlank()) {
+            augmenter.put("DISTILLERY_AUGMENTER_N_ITER_BY_SOURCE", augmentationsBySource);
+        }
+        return Map.of(Service.AUGMENTER, augmenter, Service.STUDENT_TRAINER, trainer, Service.SERVING, serving);
     }
 
     @Override
@@ -142,7 +153,7 @@ final class DemoCommand implements Callable<Integer> {
         Map<String, Object> summary = null;
         LocalSystem system = null;
         try {
-            Map<Service, Map<String, String>> demoSettings = demoSettings(student, augmentations);
+            Map<Service, Map<String, String>> demoSettings = demoSettings(student, augmentations, augmentationsBySource);
             system = LocalSystem.start(settings, project, bundle, "", demoSettings, startTimeout, view);
             if (stopping.get()) {
                 return 130;

@@ -242,7 +242,7 @@ class ComposeFileTest {
     @Test
     void demoVariablesAreSettingsOfTheirService() {
         for (String student : List.of("mlp", "bilstm")) {
-            for (var entry : DemoCommand.demoSettings(student, 3).entrySet()) {
+            for (var entry : DemoCommand.demoSettings(student, 0, "uci=15").entrySet()) {
                 Map<String, Optional<String>> settings = settingsOf(entry.getKey().module());
                 for (String variable : entry.getValue().keySet()) {
                     assertTrue(settings.containsKey(variable), "demo --student " + student + ": " + variable + " is no setting of "
@@ -250,7 +250,7 @@ class ComposeFileTest {
                 }
             }
         }
-        assertThrows(IllegalArgumentException.class, () -> DemoCommand.demoSettings("cnn", 3));
+        assertThrows(IllegalArgumentException.class, () -> DemoCommand.demoSettings("cnn", 0, ""));
     }
 
     // ---------------------------------------------------------------- the project

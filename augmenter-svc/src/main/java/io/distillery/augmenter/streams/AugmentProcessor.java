@@ -88,7 +88,7 @@ final class AugmentProcessor implements Processor<byte[], byte[], Object, Object
             }
             dictionary.learn(tagged);
             dictionaryChanged = true;
-            variants = augmenter.augment(tagged, RecordSeeds.randomFor(raw.getId(), parts.seed()));
+            variants = augmenter.augment(tagged, raw.getSource(), RecordSeeds.randomFor(raw.getId(), parts.seed()));
         } catch (RuntimeException e) {
             // A bug or a pathological text must not stop the partition: keep the record, say why.
             deadLetter(record, at, "failed", "augmentation failed: " + e, e);

@@ -29,6 +29,12 @@ public interface AugmenterConfig {
     /** Augmented variants wanted per input, beside the original (default 20). */
     Optional<Integer> nIter();
 
+    /**
+     * n_iter for the named sources, as source=n_iter pairs separated by commas (e.g. {@code uci=15});
+     * texts of other sources take n-iter.
+     */
+    Optional<String> nIterBySource();
+
     Optional<String> maskToken();
 
     /** SAMPLE keeps the n-gram (the paper, default); MASK masks it (the public reimplementation). */
@@ -61,6 +67,7 @@ public interface AugmenterConfig {
         pNgram().ifPresent(b::pNgram);
         maxNgram().ifPresent(b::maxNgram);
         nIter().ifPresent(b::nIter);
+        nIterBySource().ifPresent(pairs -> b.nIterBySource(AugmenterSettings.parseNIterBySource(pairs)));
         maskToken().ifPresent(b::maskToken);
         ngramMode().ifPresent(b::ngramMode);
         maxTextChars().ifPresent(b::maxTextChars);
