@@ -16,6 +16,9 @@ import io.distillery.topics.Topics;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -95,6 +98,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--start-timeout", defaultValue = "PT5M", converter = DurationConverter.class,
             description = "How long each service may take to become ready (default ${DEFAULT-VALUE}).")
     Duration startTimeout;
+
+    /** How long the summary waits for serving's decision on the final checkpoint. */
+    private static final Duration FINAL_DECISION_WAIT = Duration.ofSeconds(30);
 
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch cleanedUp = new CountDownLatch(1);
@@ -191,8 +197,10 @@ final class DemoCommand implements Callable<Integer> {
                         view.println(String.join("\n", lines));
                     }
                 }
+                boolean timeUp = !stopping.get(); // not Ctrl-C
                 stopping.set(true);
                 producing.join(5_000);
+                String last = timeUp ? finalCheckpoint(services, watcher, view) : null;
                 progress.add(watcher.snapshot());
                 double elapsed = (System.nanoTime() - startNanos) / 1e9;
                 if (!json) {
@@ -200,6 +208,7 @@ final class DemoCommand implements Callable<Integer> {
                 }
                 summary = progress.summary(produced.get(), elapsed, List.of());
                 summary.put("student", student);
+                summary.put("final_checkpoint", last == null ? null : Map.of("id", last, "decided", watcher.decided(last)));
             }
         } finally {
             stopping.set(true);
@@ -220,6 +229,33 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * At the end of {@code --duration}: the trainer publishes what it learnt since its last
+     * checkpoint (otherwise up to a minute of training would never be seen), and the summary waits
+     * up to {@link #FINAL_DECISION_WAIT} for serving's decision on it. Its id, or null if the trainer
+     * could not publish it (said in the view).
+     */
+    private static String finalCheckpoint(LocalServices services, PipelineWatcher watcher, PrintWriter view) throws InterruptedException {
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(services.url(Service.STUDENT_TRAINER, "/checkpoints")).timeout(Duration.ofSeconds(60))
+                            .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 201) {
+                view.println("distillery demo: no final checkpoint: the trainer answered " + response.statusCode() + " " + response.body());
+                return null;
+            }
+            String id = new ObjectMapper().readTree(response.body()).path("id").asText();
+            long deadline = System.nanoTime() + FINAL_DECISION_WAIT.toNanos();
+            while (!watcher.decided(id) && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            return id;
+        } catch (IOException e) {
+            view.println("distillery demo: no final checkpoint: " + e);
+            return null;
+        }
     }
 
     private void produce(List<DemoTexts.Text> texts, Map<String, Object> clients, RegistryConfig registry, Freshness freshness,

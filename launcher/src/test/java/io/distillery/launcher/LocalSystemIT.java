@@ -56,6 +56,9 @@ class LocalSystemIT {
         assertTrue(summary.get("checkpoints_published").asInt() >= 1, context);
         assertTrue(summary.get("checkpoints_promoted").asInt() >= 1, context);
         assertTrue(summary.get("live").get("checkpoint_id").isTextual(), context);
+        // at the end of --duration the trainer publishes a last checkpoint and serving decides on it
+        assertTrue(summary.get("final_checkpoint").get("id").asText().startsWith("bilstm-sentiment-"), context);
+        assertTrue(summary.get("final_checkpoint").get("decided").asBoolean(), context);
         assertEquals(0, summary.get("processes_left").size(), context);
         assertNothingLeft(data);
     }

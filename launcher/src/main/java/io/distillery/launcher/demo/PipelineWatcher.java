@@ -68,6 +68,8 @@ public final class PipelineWatcher implements Runnable, AutoCloseable {
     private final List<Checkpoint> published = new CopyOnWriteArrayList<>();
     private final List<Promotion> promotions = new CopyOnWriteArrayList<>();
     private final List<RolloutEvent> pendingPromotions = new ArrayList<>();
+    /** Checkpoints serving decided on other than by promoting them (evaluated and kept out, refused, ...). */
+    private final Set<String> decidedOtherwise = ConcurrentHashMap.newKeySet();
     private final long startedAtMillis = System.currentTimeMillis();
     private volatile String liveCheckpointId;
     private volatile Map<String, Double> liveMetrics = Map.of();
@@ -165,6 +167,8 @@ public final class PipelineWatcher implements Runnable, AutoCloseable {
         }
         if (event.getKind() == RolloutEventKind.PROMOTED && event.getAt().toEpochMilli() >= startedAtMillis) {
             pendingPromotions.add(event);
+        } else if (event.getCheckpointId() != null) {
+            decidedOtherwise.add(event.getCheckpointId());
         }
     }
 
@@ -192,6 +196,11 @@ public final class PipelineWatcher implements Runnable, AutoCloseable {
             throw new IllegalStateException("topic " + topic + " does not exist: is the platform up with its topics?");
         }
         return infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+    }
+
+    /** Whether serving has decided on this checkpoint: promoted (and reported), or otherwise. */
+    public boolean decided(String checkpointId) {
+        return decidedOtherwise.contains(checkpointId) || promotions.stream().anyMatch(p -> p.checkpointId().equals(checkpointId));
     }
 
     /** Everything seen so far. */
