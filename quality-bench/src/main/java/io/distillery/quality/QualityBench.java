@@ -81,6 +81,10 @@ public final class QualityBench {
     private QualityBench() {
     }
 
+    private static int cores() {
+        return Runtime.getRuntime().availableProcessors();
+    }
+
     public static void main(String[] args) throws Exception {
         // PyTorch starts on one intra-op thread (on a loaded 2-core machine two spin-wait and run 6-8x
         // slower: student-model's README); training then uses --train-threads, timing one and every core.
@@ -134,7 +138,7 @@ public final class QualityBench {
             double speedSeconds = 5;
             long seed = 7;
             int teacherBatch = 32;
-            int trainThreads = Runtime.getRuntime().availableProcessors();
+            int trainThreads = cores();
             int lstmHidden = 64; // seed 001's 300 / 400 serve at under 50x the teacher here (module README)
             int classifierHidden = 64;
             int cosineEpochs = 0; // 0: a fixed learning rate
@@ -464,10 +468,6 @@ public final class QualityBench {
             }
         }
 
-        private static int cores() {
-            return Runtime.getRuntime().availableProcessors();
-        }
-
         private Map<String, Object> variant(String label, StudentRun.Settings settings, StudentTokenizer tokenizer, TrainingSet set,
                                             DistillationLoss loss, double teacherSpeed, double teacherTest) throws Exception {
             Progress.log("training %s on %,d examples (%s)", label, set.size(), loss == null ? "gold CE" : lossName(loss));
@@ -646,7 +646,7 @@ public final class QualityBench {
                     + " students on 1 PyTorch thread (sentences_per_s) and as one single-threaded worker per core"
                     + " (sentences_per_s_all_cores); the teacher on every core both ways (one call on ONNX Runtime's default"
                     + " threads, and one single-threaded worker per core), the faster as its sentences_per_s and in the ratios");
-            s.put("cores", Runtime.getRuntime().availableProcessors());
+            s.put("cores", cores());
             return s;
         }
     }

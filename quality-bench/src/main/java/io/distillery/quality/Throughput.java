@@ -2,10 +2,10 @@ package io.distillery.quality;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Phaser;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -34,9 +34,16 @@ final class Throughput {
         if (workers < 1) {
             throw new IllegalArgumentException("workers must be >= 1, was " + workers);
         }
-        // every worker warms up, then all start timing together
+        // every worker warms up, then all start timing together; a worker that fails deregisters,
+        // so the others are never left waiting for it
         AtomicLong started = new AtomicLong();
-        CyclicBarrier warm = new CyclicBarrier(workers, () -> started.set(System.nanoTime()));
+        Phaser warm = new Phaser(workers) {
+            @Override
+            protected boolean onAdvance(int phase, int registeredParties) {
+                started.set(System.nanoTime());
+                return true; // one phase only
+            }
+        };
         ExecutorService pool = Executors.newFixedThreadPool(workers);
         try {
             List<Future<Long>> results = new ArrayList<>(workers);
@@ -55,7 +62,7 @@ final class Throughput {
     }
 
     /** One worker: two warm-up batches, then batches until {@code minSeconds} and a full pass; the sentences timed. */
-    private static long run(List<String> texts, int batchSize, double minSeconds, int firstBatch, CyclicBarrier warm,
+    private static long run(List<String> texts, int batchSize, double minSeconds, int firstBatch, Phaser warm,
                             AtomicLong started, BatchFunction function) throws Exception {
         int cursor = firstBatch;
         try {
@@ -64,10 +71,10 @@ final class Throughput {
                 cursor += batchSize;
             }
         } catch (Exception | Error e) {
-            warm.reset(); // the others are not left waiting for this one
+            warm.arriveAndDeregister();
             throw e;
         }
-        warm.await();
+        warm.arriveAndAwaitAdvance();
         long done = 0;
         do {
             function.apply(slice(texts, cursor, batchSize));
