@@ -374,9 +374,7 @@ final class ChaosCommand implements Callable<Integer> {
                     quiet = 0;
                     log.printf("chaos: %d records still to be consumed%n", lag);
                     try {
-                        http.send(HttpRequest.newBuilder(system.services().url(Service.STUDENT_TRAINER, "/checkpoints"))
-                                .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.noBody()).build(),
-                                HttpResponse.BodyHandlers.discarding());
+                        http.send(CheckpointRequest.now(system.services()), HttpResponse.BodyHandlers.discarding());
                     } catch (java.io.IOException e) {
                         log.println("chaos: checkpoint request failed: " + e);
                     }

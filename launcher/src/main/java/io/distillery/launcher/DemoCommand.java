@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -239,9 +238,8 @@ final class DemoCommand implements Callable<Integer> {
      */
     private static String finalCheckpoint(LocalServices services, PipelineWatcher watcher, PrintWriter view) throws InterruptedException {
         try {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(services.url(Service.STUDENT_TRAINER, "/checkpoints")).timeout(Duration.ofSeconds(60))
-                            .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = HttpClient.newHttpClient().send(CheckpointRequest.now(services),
+                    HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 201) {
                 view.println("distillery demo: no final checkpoint: the trainer answered " + response.statusCode() + " " + response.body());
                 return null;
