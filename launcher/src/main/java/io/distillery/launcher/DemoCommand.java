@@ -137,7 +137,11 @@ final class DemoCommand implements Callable<Integer> {
         if (!augmentationsBySource.isBlank()) {
             augmenter.put("DISTILLERY_AUGMENTER_N_ITER_BY_SOURCE", augmentationsBySource);
         }
-        return Map.of(Service.AUGMENTER, augmenter, Service.STUDENT_TRAINER, trainer, Service.SERVING, serving);
+        // Larger, better-sorted flushes: the teacher pads less and commits less often (about a tenth
+        // less of its CPU for the same labels here); a text the student escalates waits up to a second.
+        Map<String, String> teacher = Map.of("DISTILLERY_TEACHER_MAX_WAIT", "1s", "DISTILLERY_TEACHER_BATCHES_PER_FLUSH", "8");
+        return Map.of(Service.AUGMENTER, augmenter, Service.TEACHER_LABELER, teacher, Service.STUDENT_TRAINER, trainer,
+                Service.SERVING, serving);
     }
 
     @Override

@@ -45,7 +45,8 @@ final class LocalSystem implements AutoCloseable {
     /**
      * Starts what is not running and waits until every service is ready.
      *
-     * @param serviceSettings extra environment per service, beside what {@link #settings} gives all of them
+     * @param serviceSettings extra environment per service, beside what {@link #settings} gives all of them;
+     *                        a variable set in this process's environment keeps its value instead
      */
     static LocalSystem start(PlatformSettings settings, Path project, Path bundle, String prefix,
                              Map<Service, Map<String, String>> serviceSettings, Duration readyTimeout, PrintWriter log) {
@@ -56,7 +57,12 @@ final class LocalSystem implements AutoCloseable {
             system.platform.createTopics(Topics.newTopics(prefix, (short) 1));
             log.println("distillery: starting augmenter, teacher labeller, student trainer and serving (logs in " + settings.runDir() + ")...");
             Map<Service, Map<String, String>> env = settings(settings, bundle, prefix);
-            serviceSettings.forEach((service, extra) -> env.get(service).putAll(extra));
+            // a variable the user set wins over the caller's choice (e.g. DISTILLERY_TRAINER_LOSS=MSE ./distillery demo)
+            serviceSettings.forEach((service, extra) -> extra.forEach((name, value) -> {
+                if (!System.getenv().containsKey(name)) {
+                    env.get(service).put(name, value);
+                }
+            }));
             for (Service service : Service.values()) {
                 system.startService(service, env.get(service));
             }

@@ -51,6 +51,9 @@ public final class Trainer implements AutoCloseable {
     /** Rehearsal batches are cut from one sample this many batches large (see {@link #rehearse}). */
     static final int REHEARSAL_POOL_BATCHES = 16;
 
+    /** A step's replayed examples are the ones closest in length to its fresh ones among this many times as many drawn. */
+    static final int REPLAY_CANDIDATES = 4;
+
     private final Student student;
     private final TrainerSettings settings;
     private final LearningRateSchedule schedule;
@@ -117,7 +120,8 @@ public final class Trainer implements AutoCloseable {
             }
         }
         recordAgreement(fresh);
-        List<Example> replayed = replay.sample(settings.replayCount(fresh.size()));
+        List<Example> replayed = closestInLength(replay.sample(settings.replayCount(fresh.size()) * REPLAY_CANDIDATES),
+                settings.replayCount(fresh.size()), medianLength(fresh));
         List<Example> batch = new ArrayList<>(fresh.size() + replayed.size());
         batch.addAll(fresh);
         batch.addAll(replayed);
@@ -150,6 +154,22 @@ public final class Trainer implements AutoCloseable {
         }
         List<Example> batch = rehearsalBatches.removeFirst();
         return Optional.of(stepped(optimise(batch), 0, batch.size()));
+    }
+
+    /**
+     * The {@code count} examples of {@code pool} closest in text length to {@code length}: replayed
+     * examples join a batch of fresh ones of similar length (the loop sorts those) without making it
+     * pad to a longer text. Every length still gets replayed, as fresh batches of every length come.
+     */
+    static List<Example> closestInLength(List<Example> pool, int count, int length) {
+        List<Example> sorted = new ArrayList<>(pool);
+        sorted.sort(Comparator.comparingInt(e -> Math.abs(e.text().length() - length)));
+        return sorted.subList(0, Math.min(count, sorted.size()));
+    }
+
+    private static int medianLength(List<Example> examples) {
+        int[] lengths = examples.stream().mapToInt(e -> e.text().length()).sorted().toArray();
+        return lengths[lengths.length / 2];
     }
 
     /**

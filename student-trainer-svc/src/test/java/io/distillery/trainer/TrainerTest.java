@@ -169,6 +169,17 @@ class TrainerTest {
         assertEquals(128, batches.stream().flatMap(List::stream).map(Example::offset).distinct().count(), "no example twice");
     }
 
+    @Test
+    void replayedExamplesAreTheCandidatesClosestInLengthToTheFreshOnes() {
+        List<Example> pool = new ArrayList<>();
+        for (int length : new int[] {5, 200, 48, 90, 52, 3, 61, 150}) {
+            pool.add(new Example("x".repeat(length), new float[] {0, 1}, -1, 0, "text.labeled", 0, length));
+        }
+        List<Integer> chosen = Trainer.closestInLength(pool, 3, 50).stream().map(e -> e.text().length()).sorted().toList();
+        assertEquals(List.of(48, 52, 61), chosen);
+        assertEquals(8, Trainer.closestInLength(pool, 20, 50).size(), "never more than the pool");
+    }
+
     /** Mean squared distance between the student's and the teacher's logits. */
     private static double squaredError(Trainer trainer, List<Example> examples) {
         float[][] student = trainer.student().logits(examples.stream().map(Example::text).toList());

@@ -62,8 +62,8 @@ public class StudentTrainerService {
         Map<String, Object> clients = catalogue.clientProperties();
         store = new CheckpointStore(catalogue.topic(Topics.STUDENT_CHECKPOINTS), catalogue.registry(), clients);
         TrainingLoop.Settings loopSettings = new TrainingLoop.Settings(config.lineage(), config.groupId(), labels,
-                config.batchSize(), config.partialBatchAfter(), config.checkpoint().everySteps(), config.checkpoint().every(),
-                config.rehearsalStepsPerStep(), SERVICE);
+                config.batchSize(), config.partialBatchAfter(), config.lengthBucketBatches(), config.checkpoint().everySteps(),
+                config.checkpoint().every(), config.rehearsalStepsPerStep(), SERVICE);
         loop = new TrainingLoop(loopSettings, catalogue.topic(Topics.TEXT_LABELED), store,
                 latest -> trainer(latest, architecture, labels, settings, dev), clients, catalogue.registry(),
                 new TrainerMetrics(meters, config.lineage()));

@@ -34,9 +34,19 @@ public interface TrainerConfig {
     @WithDefault("32")
     int batchSize();
 
-    /** A partial batch is trained when no full one has come for this long. */
+    /**
+     * A partial batch is trained when no full one has come for this long; full batches wait at
+     * most this long for the rest of their length-bucket group.
+     */
     @WithDefault("2s")
     Duration partialBatchAfter();
+
+    /**
+     * Full batches of fresh examples sorted by length together before their steps, so texts of
+     * similar length share a batch: a BiLSTM pays for every padded token (1: arrival order).
+     */
+    @WithDefault("8")
+    int lengthBucketBatches();
 
     /** Peak learning rate (Adam). */
     @WithDefault("0.001")

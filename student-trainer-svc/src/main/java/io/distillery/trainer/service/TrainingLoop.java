@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +49,9 @@ import org.slf4j.LoggerFactory;
  * start: latest checkpoint of the lineage on student.checkpoints → Trainer (its weights and position)
  *        → assign every partition of text.labeled, seek to the position's next offsets (others: start)
  * loop:  poll → decode (RecordDecoder; failures → text.labeled.dlq) → queue
- *        → full batches (or a partial one after partial-batch-after of quiet) → Trainer.step
+ *        → full batches, in groups of length-bucket-batches (or what is queued once the oldest has
+ *          waited partial-batch-after) sorted by length; a partial batch after partial-batch-after
+ *          of quiet → Trainer.step on each batch
  *        → every N steps / T seconds / on request: snapshot → student.checkpoints
  * stop:  train what is queued, publish a last checkpoint if anything changed
  * </pre>
@@ -71,20 +74,27 @@ public final class TrainingLoop implements Runnable {
      * @param service the name in dead-letter headers
      */
     /**
+     * @param lengthBucketBatches   full batches of fresh examples sorted by length together, so texts of
+     *                              similar length share a batch (a BiLSTM pays for every padded token);
+     *                              the oldest waits at most {@code partialBatchAfter}; 1: arrival order
      * @param rehearsalStepsPerStep replay-only steps ({@link Trainer#rehearse}) the loop may take
      *                              after each step on fresh examples, while caught up with the stream
      */
     public record Settings(String lineage, String groupId, List<String> labels, int batchSize, Duration partialBatchAfter,
-                           int checkpointEverySteps, Duration checkpointEvery, int rehearsalStepsPerStep, String service) {
+                           int lengthBucketBatches, int checkpointEverySteps, Duration checkpointEvery, int rehearsalStepsPerStep,
+                           String service) {
         public Settings {
             if (rehearsalStepsPerStep < 0) {
                 throw new IllegalArgumentException("rehearsal steps per step must be >= 0, was " + rehearsalStepsPerStep);
             }
+            if (lengthBucketBatches < 1) {
+                throw new IllegalArgumentException("length-bucket batches must be >= 1, was " + lengthBucketBatches);
+            }
         }
     }
 
-    /** A consumed record in order: an example, or a dead letter already sent. */
-    private record Pending(ConsumerRecord<byte[], byte[]> record, Example example) {
+    /** A consumed record in order: an example, or a dead letter already sent; when it was queued. */
+    private record Pending(ConsumerRecord<byte[], byte[]> record, Example example, long queuedNanos) {
     }
 
     private final Settings settings;
@@ -102,7 +112,10 @@ public final class TrainingLoop implements Runnable {
     private KafkaProducer<byte[], byte[]> deadLetterProducer;
     private Trainer trainer;
     private int pendingExamples;
-    /** Rehearsal steps left before the next fresh step: refilled to the setting by each fresh step, so they never pile up. */
+    /**
+     * Rehearsal steps owed: each fresh step adds rehearsal-steps-per-step, up to one length-bucket
+     * group's worth (fresh steps come in groups), so they never pile up beyond what a group earns.
+     */
     private int rehearsals;
     /** A record the schema registry could not be asked about is read again (the position only covers what was queued before it). */
     private final RegistryWaits registryWaits;
@@ -167,7 +180,7 @@ public final class TrainingLoop implements Runnable {
                 return;
             }
             if (pendingExamples > 0) {
-                trainBatch(pendingExamples);
+                trainGroup(pendingExamples);
             }
             if (trainer.position().steps() > stepsAtLastCheckpoint || !requests.isEmpty()) {
                 checkpoint();
@@ -224,18 +237,19 @@ public final class TrainingLoop implements Runnable {
     }
 
     void iterate() {
-        ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
+        // with rehearsal steps owed, only look for new records between them; else wait for some
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(rehearsals > 0 ? Duration.ZERO : POLL);
         registryWaits.handle(consumer, records, this::accept);
         long now = System.nanoTime();
         if (!records.isEmpty()) {
             lastRecordNanos = now;
             updateLag();
         }
-        while (pendingExamples >= settings.batchSize()) {
-            trainBatch(settings.batchSize());
+        while (groupDue(now)) {
+            trainGroup(Math.min(settings.lengthBucketBatches(), pendingExamples / settings.batchSize()) * settings.batchSize());
         }
         if (pendingExamples > 0 && now - lastRecordNanos >= settings.partialBatchAfter().toNanos()) {
-            trainBatch(pendingExamples);
+            trainGroup(pendingExamples);
         }
         if (pendingExamples == 0) {
             passDeadLetters(Integer.MAX_VALUE);
@@ -259,7 +273,7 @@ public final class TrainingLoop implements Runnable {
         }
         try {
             Example example = Examples.from(decoded.value(), settings.labels(), record.topic(), record.partition(), record.offset());
-            pending.addLast(new Pending(record, example));
+            pending.addLast(new Pending(record, example, System.nanoTime()));
             pendingExamples++;
         } catch (Examples.Unusable e) {
             deadLetter(record, e.getMessage(), null, "unusable");
@@ -270,7 +284,7 @@ public final class TrainingLoop implements Runnable {
         LOG.warn("dead-lettering {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), reason);
         deadLetterProducer.send(DeadLetters.deadLetter(record, settings.service(), reason, cause));
         metrics.deadLettered(category);
-        pending.addLast(new Pending(record, null));
+        pending.addLast(new Pending(record, null, System.nanoTime()));
     }
 
     /** Moves the position past dead letters at the head of the queue. */
@@ -281,24 +295,59 @@ public final class TrainingLoop implements Runnable {
         }
     }
 
-    /** One step on the next {@code size} queued examples (dead letters in between are passed). */
-    private void trainBatch(int size) {
-        List<Example> batch = new ArrayList<>(size);
-        List<ConsumerRecord<byte[], byte[]>> sources = new ArrayList<>(size);
-        while (batch.size() < size) {
+    /**
+     * Whether a group of full batches is due: {@code lengthBucketBatches} of them are queued, or at
+     * least one is and the oldest queued example has waited {@code partialBatchAfter}.
+     */
+    private boolean groupDue(long now) {
+        if (pendingExamples < settings.batchSize()) {
+            return false;
+        }
+        return pendingExamples >= settings.batchSize() * settings.lengthBucketBatches()
+                || now - oldestQueuedNanos() >= settings.partialBatchAfter().toNanos();
+    }
+
+    private long oldestQueuedNanos() {
+        for (Pending p : pending) {
+            if (p.example() != null) {
+                return p.queuedNanos();
+            }
+        }
+        return Long.MAX_VALUE;
+    }
+
+    /**
+     * One step on each batch cut from the next {@code size} queued examples sorted by length (dead
+     * letters in between are passed; the last batch may be partial). No checkpoint falls between
+     * these steps, so the position, which moves to the highest offset trained, never passes an
+     * example that is not yet in the weights.
+     */
+    private void trainGroup(int size) {
+        List<Pending> group = new ArrayList<>(size);
+        while (group.size() < size) {
             Pending next = pending.removeFirst();
             if (next.example() == null) {
                 trainer.skip(next.record().topic(), next.record().partition(), next.record().offset());
             } else {
-                batch.add(next.example());
-                sources.add(next.record());
+                group.add(next);
                 pendingExamples--;
             }
         }
+        group.sort(Comparator.comparingInt(p -> p.example().text().length()));
+        for (int from = 0; from < group.size(); from += settings.batchSize()) {
+            trainBatch(group.subList(from, Math.min(group.size(), from + settings.batchSize())));
+        }
+    }
+
+    /** One step on {@code queued}; a step that fails dead-letters its examples. */
+    private void trainBatch(List<Pending> queued) {
+        List<Example> batch = queued.stream().map(Pending::example).toList();
+        List<ConsumerRecord<byte[], byte[]>> sources = queued.stream().map(Pending::record).toList();
         try {
             Trainer.StepResult result = trainer.step(batch);
             metrics.stepped(batch.size(), trainer.lossAverage(), result.agreement(), trainer.devAccuracy(), result.learningRate());
-            rehearsals = settings.rehearsalStepsPerStep();
+            rehearsals = Math.min(rehearsals + settings.rehearsalStepsPerStep(),
+                    settings.rehearsalStepsPerStep() * settings.lengthBucketBatches());
             observer.accept(batch);
         } catch (RuntimeException e) {
             // The weights are as before the step (a failure is raised before the update): dead-letter the batch.

@@ -223,7 +223,7 @@ public final class TrainerServiceBench {
         try (CheckpointStore store = new CheckpointStore(Topics.STUDENT_CHECKPOINTS.withPrefix(prefix), registry,
                 platform.clientProperties())) {
             TrainingLoop loop = new TrainingLoop(new TrainingLoop.Settings(lineage, prefix + "bench-in-process", UciSentiment.LABELS,
-                    batch, Duration.ofSeconds(2), 500, Duration.ofMinutes(5), 0, StudentTrainerService.SERVICE), labeled, store,
+                    batch, Duration.ofSeconds(2), 8, 500, Duration.ofMinutes(5), 0, StudentTrainerService.SERVICE), labeled, store,
                     latest -> Trainer.fresh(mlp, UciSentiment.LABELS, tokenizer, settings, dev), platform.clientProperties(), registry,
                     new TrainerMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), lineage));
             loop.observeTrained(b -> {

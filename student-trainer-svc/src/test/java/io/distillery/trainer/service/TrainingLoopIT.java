@@ -86,6 +86,10 @@ class TrainingLoopIT {
                 }
                 firstAndLastBatch[1] = now;
                 batch.forEach(e -> assertTrue(trainedFirst.add(e.partition() + "@" + e.offset()), "trained twice: " + e));
+                // batches are cut from groups sorted by length (in arrival order, 32 UCI sentences never are)
+                for (int i = 1; i < batch.size(); i++) {
+                    assertTrue(batch.get(i - 1).text().length() <= batch.get(i).text().length(), "not sorted by length: " + batch);
+                }
             });
             Thread thread = new Thread(loop, "it-loop-1");
             thread.start();
@@ -166,7 +170,8 @@ class TrainingLoopIT {
         Set<String> trainedFirst = ConcurrentHashMap.newKeySet();
         StudentCheckpoint last;
         try (CheckpointStore store = new CheckpointStore(checkpoints, registry, platform.clientProperties())) {
-            TrainingLoop loop = loop(platform, labeled, store, registry, 5); // 16 steps: the last checkpoint at 15
+            // one batch at a time (no length-bucket groups), so the checkpoints fall at steps 5, 10 and 15 of 16
+            TrainingLoop loop = loop(platform, labeled, store, registry, 5, 1);
             loop.observeTrained(batch -> batch.forEach(e -> trainedFirst.add(e.partition() + "@" + e.offset())));
             Thread thread = new Thread(loop, "it-crash-1");
             thread.start();
@@ -180,7 +185,7 @@ class TrainingLoopIT {
 
         Set<String> trainedSecond = ConcurrentHashMap.newKeySet();
         try (CheckpointStore store = new CheckpointStore(checkpoints, registry, platform.clientProperties())) {
-            TrainingLoop loop = loop(platform, labeled, store, registry, 5);
+            TrainingLoop loop = loop(platform, labeled, store, registry, 5, 1);
             loop.observeTrained(batch -> batch.forEach(e -> assertTrue(trainedSecond.add(e.partition() + "@" + e.offset()))));
             Thread thread = new Thread(loop, "it-crash-2");
             thread.start();
@@ -204,18 +209,18 @@ class TrainingLoopIT {
 
     private static TrainingLoop loop(TestPlatform platform, Topic<LabeledText> labeled, CheckpointStore store,
                                      RegistryConfig registry) {
-        return loop(platform, labeled, store, registry, 1000);
+        return loop(platform, labeled, store, registry, 1000, 4);
     }
 
     private static TrainingLoop loop(TestPlatform platform, Topic<LabeledText> labeled, CheckpointStore store,
-                                     RegistryConfig registry, int checkpointEverySteps) {
+                                     RegistryConfig registry, int checkpointEverySteps, int lengthBucketBatches) {
         TrainerSettings settings = new TrainerSettings(32,
                 new LearningRateSchedule(3e-3f, 10, LearningRateSchedule.Decay.INVERSE_SQRT, 0, 1e-5f, 0), 5f,
                 io.distillery.student.DistillationLoss.Kind.KL, 2f, 0.5f, 1000, 0.2, 0, 500, 1);
         DevSet dev = DevSet.of(UciSentiment.split(Split.DEV), UciSentiment.LABELS);
         Architecture mlp = Architecture.mlp(TestTokenizers.miniLm().vocabSize(), UciSentiment.LABELS.size());
         TrainingLoop.Settings loopSettings = new TrainingLoop.Settings(LINEAGE, labeled.name() + "-trainer", UciSentiment.LABELS,
-                32, Duration.ofMillis(800), checkpointEverySteps, Duration.ofMinutes(10), 0, StudentTrainerService.SERVICE);
+                32, Duration.ofMillis(800), lengthBucketBatches, checkpointEverySteps, Duration.ofMinutes(10), 0, StudentTrainerService.SERVICE);
         return new TrainingLoop(loopSettings, labeled, store,
                 latest -> latest.map(c -> Trainer.resume(c, TestTokenizers.miniLm(), settings, dev))
                         .orElseGet(() -> Trainer.fresh(mlp, UciSentiment.LABELS, TestTokenizers.miniLm(), settings, dev)),
