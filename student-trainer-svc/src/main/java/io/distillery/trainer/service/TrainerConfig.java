@@ -89,8 +89,8 @@ public interface TrainerConfig {
     double replayFraction();
 
     /**
-     * Steps on replayed examples alone the trainer may take after each step on fresh ones, while
-     * it is caught up with the stream: what it does with the time a slow teacher leaves it, so each
+     * Steps on replayed examples alone each step on fresh ones earns, taken while the trainer is
+     * caught up with the stream: what it does with the time a slow teacher leaves it, so each
      * labelled example is learnt from several times, as over epochs (0: off).
      */
     @WithDefault("8")

@@ -71,14 +71,12 @@ public final class TrainingLoop implements Runnable {
     private static final Duration POLL = Duration.ofMillis(200);
 
     /**
-     * @param service the name in dead-letter headers
-     */
-    /**
      * @param lengthBucketBatches   full batches of fresh examples sorted by length together, so texts of
      *                              similar length share a batch (a BiLSTM pays for every padded token);
      *                              the oldest waits at most {@code partialBatchAfter}; 1: arrival order
-     * @param rehearsalStepsPerStep replay-only steps ({@link Trainer#rehearse}) the loop may take
-     *                              after each step on fresh examples, while caught up with the stream
+     * @param rehearsalStepsPerStep replay-only steps ({@link Trainer#rehearse}) each step on fresh
+     *                              examples earns, taken while the loop is caught up with the stream
+     * @param service               the name in dead-letter headers
      */
     public record Settings(String lineage, String groupId, List<String> labels, int batchSize, Duration partialBatchAfter,
                            int lengthBucketBatches, int checkpointEverySteps, Duration checkpointEvery, int rehearsalStepsPerStep,
