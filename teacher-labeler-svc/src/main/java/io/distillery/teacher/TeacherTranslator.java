@@ -73,6 +73,16 @@ public final class TeacherTranslator implements Translator<String, float[]> {
         return TokenBatch.pad(encodings);
     }
 
+    /** The token ids the model sees for one text (after truncation; a null text is the empty one). */
+    public int[] tokenIds(String text) {
+        long[] ids = tokenizer.encode(text == null ? "" : text).getIds();
+        int[] out = new int[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            out[i] = Math.toIntExact(ids[i]);
+        }
+        return out;
+    }
+
     @Override
     public NDList processInput(TranslatorContext ctx, String input) throws Exception {
         return batchProcessInput(ctx, Collections.singletonList(input));

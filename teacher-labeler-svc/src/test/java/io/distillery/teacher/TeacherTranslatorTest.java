@@ -77,4 +77,16 @@ class TeacherTranslatorTest {
     void singleTextIsNotPaddedToTheFilesFixedLength() {
         assertEquals(4, translator.tokenize(List.of("great phone")).length());
     }
+
+    @Test
+    void tokenIdsAreWhatTheModelSeesAndIgnoreCaseAndSpacingAroundPunctuation() {
+        // RememberingLabeler keys on these: a raw text and the augmenter's normalised original of it
+        // (tokens joined by single spaces) must be one input to this uncased tokenizer.
+        int[] raw = translator.tokenIds("Great phone, would buy again!");
+        assertArrayEquals(raw, translator.tokenIds("great phone , would buy again !"));
+        assertArrayEquals(Arrays.stream(translator.tokenize(List.of("Great phone, would buy again!")).inputIds()[0])
+                .mapToInt(Math::toIntExact).toArray(), raw);
+        assertEquals(MAX_LENGTH, translator.tokenIds("this film is wonderful and ".repeat(200)).length, "truncated");
+        assertArrayEquals(new int[] {(int) CLS, (int) SEP}, translator.tokenIds(null));
+    }
 }

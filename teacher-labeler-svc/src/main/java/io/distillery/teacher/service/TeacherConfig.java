@@ -46,6 +46,14 @@ public interface TeacherConfig {
     @WithDefault("50ms")
     Duration maxWait();
 
+    /**
+     * Texts whose logits the labeller keeps (least recently used dropped first), so an input seen
+     * again, such as a raw text serving escalates after the augmenter sent its original, costs no
+     * second teacher call (RememberingLabeler); 0: ask the teacher every time. About 250 bytes each.
+     */
+    @WithDefault("50000")
+    int rememberedTexts();
+
     /** Publish this temperature instead of the bundle's recommended one. */
     Optional<Double> temperature();
 

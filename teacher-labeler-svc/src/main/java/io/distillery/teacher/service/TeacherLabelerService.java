@@ -5,6 +5,7 @@ import io.distillery.teacher.CpuThreads;
 import io.distillery.teacher.DeviceChoice;
 import io.distillery.teacher.Teacher;
 import io.distillery.topics.Topics;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -59,13 +60,20 @@ public class TeacherLabelerService {
             throw new UncheckedIOException("cannot load the teacher bundle " + bundle, e);
         }
         labeler = new TeacherLabeler(teacher);
+        Labeler asked = labeler;
+        if (config.rememberedTexts() > 0) {
+            RememberingLabeler remembering = new RememberingLabeler(labeler, teacher.translator()::tokenIds, config.rememberedTexts());
+            FunctionCounter.builder("distillery.teacher.remembered", remembering, RememberingLabeler::remembered)
+                    .description("texts answered from logits the labeller kept, without a teacher call").register(meters);
+            asked = remembering;
+        }
         TeacherIdentity identity = TeacherIdentity.of(teacher.manifest(), config.temperature());
         LoopSettings settings = new LoopSettings(config.groupId(), config.transactionalId().orElseGet(this::instanceId),
                 config.maxBatchSize(), config.batchesPerFlush(), config.maxWait(), config.maxTextChars());
         LabelingTopics topics = new LabelingTopics(catalogue.topic(Topics.TEXT_AUGMENTED),
                 catalogue.topic(Topics.TEXT_ESCALATED), catalogue.topic(Topics.TEXT_LABELED),
                 catalogue.topic(Topics.TEXT_PREDICTIONS));
-        loop = new LabelingLoop(settings, topics, labeler, identity,
+        loop = new LabelingLoop(settings, topics, asked, identity,
                 catalogue.clientProperties(), catalogue.registry(), meters);
         thread = new Thread(loop, "teacher-labeling-loop");
         thread.start();
