@@ -60,7 +60,11 @@ public final class PredictionLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(PredictionLoop.class);
     private static final Duration POLL = Duration.ofMillis(200);
 
-    public record Settings(String groupId, String transactionalId, int maxBatchSize, int maxTextChars,
+    /**
+     * @param maxWait how long the broker may hold a fetch of text.raw for more records (0: answer at
+     *                once); each poll's records are answered in one transaction
+     */
+    public record Settings(String groupId, String transactionalId, int maxBatchSize, Duration maxWait, int maxTextChars,
                            double escalationThreshold, ServingConfig.WithoutModel withoutModel) {
     }
 
@@ -321,6 +325,12 @@ public final class PredictionLoop implements Runnable {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.maxBatchSize());
+        if (!settings.maxWait().isZero()) {
+            // Far more than a batch's bytes: the broker answers after max-wait unless a backlog is
+            // waiting, so a trickle of texts costs one transaction per max-wait, not one per record.
+            props.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1 << 20);
+            props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, Math.toIntExact(settings.maxWait().toMillis()));
+        }
         props.putAll(topics.raw().consumerOverrides());
         return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }

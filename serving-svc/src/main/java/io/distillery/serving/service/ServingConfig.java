@@ -55,6 +55,14 @@ public interface ServingConfig {
     @WithDefault("64")
     int maxBatchSize();
 
+    /**
+     * How long a raw text may wait for batch mates (the broker holds the fetch): each micro-batch is
+     * one Kafka transaction, and at tens of texts a second one per text or two costs the broker more
+     * than the predictions cost serving. 0: fetch as soon as anything arrives.
+     */
+    @WithDefault("50ms")
+    Duration maxWait();
+
     /** Longer texts go to text.raw.dlq (and are refused by POST /predict). */
     @WithDefault("2000")
     int maxTextChars();

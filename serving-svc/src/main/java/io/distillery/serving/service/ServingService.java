@@ -134,7 +134,7 @@ public class ServingService {
                 new CheckpointEvaluator(tokenizer, UciSentiment.split(Split.DEV)), metrics, clients, catalogue.registry());
         String transactionalId = config.transactionalId().orElseGet(this::instanceId);
         loop = new PredictionLoop(new PredictionLoop.Settings(config.groupId(), transactionalId, config.maxBatchSize(),
-                config.maxTextChars(), config.escalationThreshold(), config.withoutModel()),
+                config.maxWait(), config.maxTextChars(), config.escalationThreshold(), config.withoutModel()),
                 new PredictionLoop.Topics(catalogue.topic(Topics.TEXT_RAW), catalogue.topic(Topics.TEXT_PREDICTIONS),
                         catalogue.topic(Topics.TEXT_ESCALATED)), slots, metrics, clients, catalogue.registry());
 

@@ -434,7 +434,7 @@ public final class ServingBench {
         Map<String, Object> clients = new HashMap<>(platform.clientProperties());
         clients.putAll(overrides);
         PredictionLoop loop = new PredictionLoop(new PredictionLoop.Settings(prefix + "distillery-serving", prefix + "bench-loop",
-                maxBatchSize, 2000, 0.0, ServingConfig.WithoutModel.WAIT),
+                maxBatchSize, java.time.Duration.ZERO, 2000, 0.0, ServingConfig.WithoutModel.WAIT),
                 new PredictionLoop.Topics(Topics.TEXT_RAW.withPrefix(prefix), Topics.TEXT_PREDICTIONS.withPrefix(prefix),
                         Topics.TEXT_ESCALATED.withPrefix(prefix)),
                 slots, new ServingMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), 1000), clients, registry);
