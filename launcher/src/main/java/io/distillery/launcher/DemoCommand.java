@@ -89,7 +89,8 @@ final class DemoCommand implements Callable<Integer> {
     String shares;
 
     @Option(names = "--augmentations", defaultValue = "0",
-            description = "Augmented variants per raw text (Tang et al. use 20; fewer keep the teacher up with the stream on a small CPU; default ${DEFAULT-VALUE}).")
+            description = "Augmented variants per raw text of the sources --augmentations-by-source does not name (Tang et al. use 20;"
+                    + " on a small CPU the teacher's labels are better spent on distinct sentences; default ${DEFAULT-VALUE}).")
     int augmentations;
 
     @Option(names = "--augmentations-by-source", defaultValue = "uci=5",
