@@ -10,11 +10,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
- * Asks the teacher once per input it sees: the teacher is deterministic, so a text that tokenizes
- * to ids it labelled recently gets those logits again without a call. What repeats is mostly one
- * text twice: serving escalates a raw text whose original the augmenter has also sent (its
- * normalised form, which the teacher's tokenizer usually reads as the same ids: case, spacing
- * around punctuation), and texts that recur in the stream. Keyed by token ids (after truncation),
+ * Asks the teacher once per input it sees: a text that tokenizes to ids the teacher labelled
+ * recently gets those logits again without a call. They are the teacher's own answer to that
+ * input (an int8 teacher's logits move slightly with their batch mates, since dynamic quantization
+ * scales activations per batch; a second call would differ by that much, no more). What repeats is
+ * mostly one text twice: serving escalates a raw text whose original the augmenter has also sent
+ * (its normalised form, which the teacher's tokenizer usually reads as the same ids: case, spacing
+ * around punctuation), and texts that recur in the stream. Keyed by token ids after truncation,
  * not by characters, so a hit is exactly the input the model would have seen.
  *
  * <p>Holds the most recently used {@code capacity} inputs. Used by the loop's inference thread only.
