@@ -38,10 +38,10 @@ public final class LabelingMetrics {
         this.registry = registry;
         this.maxBatchSize = maxBatchSize;
         this.temperature = temperature;
-        batchSize = DistributionSummary.builder("distillery.teacher.batch.size").description("texts per teacher call")
+        batchSize = DistributionSummary.builder("distillery.teacher.batch.size").description("texts per batch labelled (those answered from memory included)")
                 .publishPercentiles(0.5, 0.9).register(registry);
         batchFill = DistributionSummary.builder("distillery.teacher.batch.fill")
-                .description("texts per teacher call / max batch size").publishPercentiles(0.1, 0.5, 0.9).register(registry);
+                .description("texts per batch labelled / max batch size").publishPercentiles(0.1, 0.5, 0.9).register(registry);
         entropy = DistributionSummary.builder("distillery.teacher.entropy").baseUnit("nats")
                 .description("entropy of softmax(logits / T) at the published temperature")
                 .tag("temperature", Double.toString(temperature))
@@ -54,7 +54,7 @@ public final class LabelingMetrics {
                 .publishPercentiles(0.1, 0.5, 0.9)
                 .serviceLevelObjectives(0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99)
                 .register(registry);
-        inference = Timer.builder("distillery.teacher.inference").description("one teacher call on a batch")
+        inference = Timer.builder("distillery.teacher.inference").description("labelling one batch: the teacher call on the texts not answered from memory")
                 .publishPercentiles(0.5, 0.9).register(registry);
         eventLag = Timer.builder("distillery.teacher.event.lag").description("labeled_at - event_time")
                 .publishPercentiles(0.5, 0.9).register(registry);
